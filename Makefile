@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+# mape: MAP-E (RFC 7597) for Linux. See README.
+#
+#   make          build kernel/mape.ko, tools/mapctl/mapctl, iproute2-plugin/link_mape.so
+#   make deps     install every Debian package building, testing and the demo need
+#   make check    style gates, KUnit on UML, selftests in the VM; ends "N passed, N failed"
+#   make demo     boot the VM, create a device, show the seed domains
+#   make install  module (+ depmod), mapctl, the ip plugin, man pages
+
+MAPE_CACHE ?= $(HOME)/.cache/mape
+export MAPE_CACHE
+
+# The default kernel is the one the VM boots: Debian's linux-headers-amd64,
+# not `uname -r` (the build host need not run a Debian kernel).
+KVER ?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null | \
+	sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
+KDIR ?= /lib/modules/$(KVER)/build
+export KVER KDIR
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+IP_LIB_DIR ?= /usr/lib/$(shell gcc -print-multiarch 2>/dev/null)/ip
+DESTDIR ?=
+
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kernel CONFIG_MAPE=m
+
+.PHONY: all modules mapctl plugin deps check kunit style selftests demo \
+	install clean need-deps bench
+
+all: modules mapctl plugin
+
+# Install what is missing before building, so each target works alone on a
+# fresh machine.
+need-deps:
+	@scripts/deps.sh
+
+deps: need-deps
+
+modules: need-deps
+	$(KMAKE) modules
+
+mapctl: need-deps
+	$(MAKE) -C tools/mapctl
+
+plugin:
+	$(MAKE) -C iproute2-plugin
+
+check: all
+	@scripts/check.sh
+
+kunit: need-deps
+	scripts/kunit.sh
+
+style: need-deps
+	scripts/style.sh
+
+selftests: all
+	selftests/vm/run --timeout 1200 -- selftests/run_vm_tests
+
+demo: all
+	@scripts/demo.sh
+
+install: all
+	$(KMAKE) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+	install -D -m 0755 tools/mapctl/mapctl $(DESTDIR)$(SBINDIR)/mapctl
+	install -D -m 0644 iproute2-plugin/link_mape.so $(DESTDIR)$(IP_LIB_DIR)/link_mape.so
+	install -D -m 0644 Documentation/man/mapctl.8 $(DESTDIR)$(MANDIR)/man8/mapctl.8
+	install -D -m 0644 Documentation/man/ip-link-mape.8 $(DESTDIR)$(MANDIR)/man8/ip-link-mape.8
+
+clean:
+	-$(KMAKE) clean
+	$(MAKE) -C tools/mapctl clean
+	$(MAKE) -C iproute2-plugin clean

@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: warning-free build, style gates, mapctl tests on the host,
+# KUnit on UML, selftests in the VM. Every check prints one TEST line; the
+# last line of output is "N passed, N failed, N skipped".
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# step NAME CMD...: run one group of checks. A group that fails without
+# saying which check failed (a crash, an oops, a timeout) counts as a failed
+# check of its own.
+step()
+{
+	local name=$1 out rc
+	shift
+	echo "## $name"
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -ne 0 ] && ! grep -q '^TEST: .*\[FAIL\]' "$out"; then
+		tline "$name (exit $rc)" FAIL | tee -a "$out"
+	fi
+	cat "$out" >>"$log"
+	rm -f "$out"
+}
+
+tline()
+{
+	printf 'TEST: %-60s[%s]\n' "$1" "$2"
+}
+
+build()
+{
+	local out
+	out=$({ make -s -C "$top" clean >/dev/null 2>&1; make -s -C "$top" all; } 2>&1)
+	if grep -Eq 'warning:|error:|Error [0-9]' <<<"$out"; then
+		printf '%s\n' "$out"
+		tline "build warning-free (module, mapctl, plugin)" FAIL
+	else
+		tline "build warning-free (module, mapctl, plugin)" " OK "
+	fi
+}
+
+# kunit.py's own result lines become TEST lines.
+kunit()
+{
+	local out rc
+	out=$(scripts/kunit.sh 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -E '^\[[0-9:]+\] ' | tail -n 80
+	printf '%s\n' "$out" | sed -nE \
+		-e 's/^\[[0-9:]+\] +\[PASSED\] (.*)/TEST: KUnit \1\t[ OK ]/p' \
+		-e 's/^\[[0-9:]+\] +\[FAILED\] (.*)/TEST: KUnit \1\t[FAIL]/p' \
+		-e 's/^\[[0-9:]+\] +\[SKIPPED\] (.*)/TEST: KUnit \1\t[SKIP]/p'
+	if [ $rc -ne 0 ] && ! grep -q '\[FAILED\]' <<<"$out"; then
+		printf '%s\n' "$out" | tail -n 40
+		tline "KUnit build and run on UML" FAIL
+	fi
+}
+
+step "build" build
+step "style" scripts/style.sh
+step "mapctl on the host" selftests/mapctl/calc.sh
+step "KUnit (UML, KASAN, lockdep)" kunit
+step "selftests in the VM" selftests/vm/run --timeout 1500 -- selftests/run_vm_tests
+
+pass=$(grep -c '^TEST: .*\[ OK \]' "$log")
+fail=$(grep -c '^TEST: .*\[FAIL\]' "$log")
+skip=$(grep -c '^TEST: .*\[SKIP\]' "$log")
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for mape's selftests (sourced, kselftest style).
+#
+# Each check prints "TEST: <what>  [ OK ]" / "[FAIL]" / "[SKIP]"; a script
+# exits 0 when all passed, 1 when one failed, 4 (ksft skip) when it could
+# not run at all.
+
+ksft_skip=4
+nfail=0
+npass=0
+
+log_test()
+{
+	local rc=$1 what=$2
+
+	if [ "$rc" -eq 0 ]; then
+		printf 'TEST: %-60s[ OK ]\n' "$what"
+		npass=$((npass + 1))
+	elif [ "$rc" -eq "$ksft_skip" ]; then
+		printf 'TEST: %-60s[SKIP]\n' "$what"
+	else
+		printf 'TEST: %-60s[FAIL]\n' "$what"
+		nfail=$((nfail + 1))
+	fi
+}
+
+# check WHAT CMD...: the command must succeed.
+check()
+{
+	local what=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	[ $rc -eq 0 ] || printf '    %s\n    -> exit %d: %s\n' "$*" "$rc" "$out"
+	log_test $((rc != 0)) "$what"
+}
+
+# check_fail WHAT PATTERN CMD...: the command must fail, and its message
+# must match PATTERN (an extended regex).
+check_fail()
+{
+	local what=$1 pat=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ] && grep -Eq -- "$pat" <<<"$out"; then
+		log_test 0 "$what"
+	else
+		printf '    %s\n    -> exit %d: %s\n    expected failure matching: %s\n' \
+			"$*" "$rc" "$out" "$pat"
+		log_test 1 "$what"
+	fi
+}
+
+# check_eq WHAT GOT WANT
+check_eq()
+{
+	[ "$2" = "$3" ] || printf '    got "%s", want "%s"\n' "$2" "$3"
+	log_test $([ "$2" = "$3" ]; echo $?) "$1"
+}
+
+# Counter of a link from `ip -j -s link` (e.g. tx.dropped); ns optional.
+link_stat()
+{
+	local ns=$1 dev=$2 key=$3
+
+	ip ${ns:+-n "$ns"} -j -s link show dev "$dev" |
+		python3 -c "import json,sys; s=json.load(sys.stdin)[0]['stats64']; print(s['${key%%.*}']['${key#*.}'])"
+}
+
+ksft_exit()
+{
+	[ "$nfail" -eq 0 ] && exit 0
+	exit 1
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few kernel types and helpers kernel/mapping.c needs, for building it
+ * into mapctl.
+ */
+#ifndef MAPE_USER_H
+#define MAPE_USER_H
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef uint32_t __be32;
+
+#define be32_to_cpu(x) ntohl(x)
+#define cpu_to_be32(x) htonl(x)
+
+#endif /* MAPE_USER_H */
