@@ -172,8 +172,12 @@ int mape_rule_validate(struct mape_rule *r, const char **why)
 			*why = "PSID length must equal EA-bits length minus IPv4 suffix bits";
 			return -EINVAL;
 		}
-		if (r->flags & MAPE_RULE_PSID) {
+		if ((r->flags & MAPE_RULE_PSID) && r->ea_len) {
 			*why = "an explicit PSID needs EA-bits length 0 (the EA bits carry it)";
+			return -EINVAL;
+		}
+		if (r->flags & MAPE_RULE_PSID) {
+			*why = "an explicit PSID needs a PSID length";
 			return -EINVAL;
 		}
 	}
@@ -234,7 +238,7 @@ static void ea_split(const struct mape_rule *r, u64 ea, struct mape_ce *ce)
 		ce->ports.psid = r->ea_len ? ea & ((1U << r->psid_len) - 1) : r->psid;
 	} else {
 		/* Fewer EA bits than suffix bits: the CE gets a prefix. */
-		suffix = (u32)ea << (p - r->ea_len);
+		suffix = r->ea_len ? (u32)ea << (p - r->ea_len) : 0;
 		ce->ip4 = cpu_to_be32(base | suffix);
 		ce->ip4_len = r->prefix4_len + r->ea_len;
 		ce->ports.psid = 0;
@@ -274,7 +278,8 @@ static u64 ea_of(const struct mape_rule *r, u32 addr, u16 psid)
 
 	if (r->ea_len >= p)
 		return (u64)suffix << r->psid_len | (r->ea_len ? psid : 0);
-	return suffix >> (p - r->ea_len);
+	/* p - ea_len is 32 for a /0 rule without EA bits: no shift by 32. */
+	return r->ea_len ? suffix >> (p - r->ea_len) : 0;
 }
 
 static void ce_from_ea(const struct mape_rule *r, u64 ea, enum mape_ifid ifid,

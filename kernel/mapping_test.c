@@ -226,6 +226,26 @@ static void mapping_ipv4_prefix(struct kunit *test)
 	EXPECT_ADDR6(test, out, "2001:db8:a000:0:0:c000:2a0:0");
 }
 
+/* A /0 rule without EA bits: the CE gets all of IPv4 (no shift by 32). */
+static void mapping_ipv4_all(struct kunit *test)
+{
+	struct mape_rule r = rule("2001:db8::", 32, "0.0.0.0", 0, 0);
+	struct in6_addr out;
+	struct mape_ce ce;
+	const char *why;
+
+	expect_valid(test, &r);
+	KUNIT_ASSERT_EQ(test, mape_ce_from_ipv4(&r, a4("10.1.2.3"), 0,
+						MAPE_IFID_RFC, &ce, &why), 0);
+	KUNIT_EXPECT_EQ(test, ce.ip4, 0);
+	KUNIT_EXPECT_EQ(test, ce.ip4_len, 0);
+	KUNIT_EXPECT_EQ(test, ce.ea_bits, 0);
+	EXPECT_ADDR6(test, ce.addr, "2001:db8::");
+	KUNIT_ASSERT_TRUE(test, mape_rule_map4(&r, a4("10.1.2.3"), 80,
+					       MAPE_IFID_RFC, &out));
+	EXPECT_ADDR6(test, out, "2001:db8::");
+}
+
 /* An end-user prefix longer than /64 overrides interface-ID bits. */
 static void mapping_long_prefix(struct kunit *test)
 {
@@ -466,6 +486,7 @@ static struct kunit_case mapping_cases[] = {
 	KUNIT_CASE(mapping_rfc_example5),
 	KUNIT_CASE(mapping_draft03),
 	KUNIT_CASE(mapping_ipv4_prefix),
+	KUNIT_CASE(mapping_ipv4_all),
 	KUNIT_CASE(mapping_long_prefix),
 	KUNIT_CASE(mapping_invalid_rules),
 	KUNIT_CASE(mapping_invalid_prefix),

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the mapctl subcommands share: the subcommand entry points, global
+ * options, diagnostics, argument parsers and the JSON writer.
+ *
+ * Every parser returns false after printing one line on stderr that names
+ * the keyword and the token it could not use; the subcommand then exits 1.
+ */
+#ifndef MAPCTL_H
+#define MAPCTL_H
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define PROG_NAME "mapctl"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Global options, set by main() before the subcommand runs. */
+struct mapctl_opts {
+	bool json;	/* -j: one JSON document on stdout */
+};
+
+extern struct mapctl_opts mapctl_opts;
+
+/*
+ * Subcommands. argv[0] is the subcommand's name; argv[1] of "help", "-h"
+ * or "--help" prints the subcommand's usage on stdout and returns 0.
+ * The return value is the exit status.
+ */
+int calc_main(int argc, char *argv[]);
+
+/* "mapctl: " + message + newline on stderr. */
+void mapctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* True when arg asks for help: "help", "-h" or "--help". */
+bool is_help(const char *arg);
+
+/*
+ * Keyword arguments: "kw value kw value ...", any order, each keyword at
+ * most once. parse_keywords() fills in .value (NULL when absent; .name for
+ * a flag keyword that is present) and rejects unknown keywords, duplicates
+ * and a keyword missing its value.
+ */
+struct keyword {
+	const char *name;
+	bool flag;		/* takes no value */
+	const char *value;
+};
+
+bool parse_keywords(int argc, char *argv[], struct keyword *kw, size_t n);
+
+/* Decimal or 0x hexadecimal, 0..max. */
+bool parse_number(const char *kw, const char *s, uint32_t max, uint32_t *out);
+
+/* Addresses; prefixes are ADDR/LEN with LEN decimal. Host bits are kept. */
+bool parse_ipv4(const char *kw, const char *s, struct in_addr *out);
+bool parse_ipv6(const char *kw, const char *s, struct in6_addr *out);
+bool parse_ipv4_prefix(const char *kw, const char *s, struct in_addr *out,
+		       uint8_t *len);
+bool parse_ipv6_prefix(const char *kw, const char *s, struct in6_addr *out,
+		       uint8_t *len);
+
+/* Canonical (inet_ntop) text; the buffers are the caller's. */
+#define PREFIX4_STRLEN	(INET_ADDRSTRLEN + 3)
+#define PREFIX6_STRLEN	(INET6_ADDRSTRLEN + 4)
+const char *format_ipv4(const struct in_addr *a, char buf[INET_ADDRSTRLEN]);
+const char *format_ipv6(const struct in6_addr *a,
+			char buf[INET6_ADDRSTRLEN]);
+const char *format_ipv4_prefix(const struct in_addr *a, unsigned int len,
+			       char buf[PREFIX4_STRLEN]);
+const char *format_ipv6_prefix(const struct in6_addr *a, unsigned int len,
+			       char buf[PREFIX6_STRLEN]);
+
+/*
+ * A minimal streaming JSON writer, compact output. key is the member name
+ * inside an object and must be NULL at the top level and inside arrays.
+ * json_end() closes the innermost object or array; json_finish() ends the
+ * document with a newline.
+ */
+#define JSON_MAX_DEPTH	16
+
+struct json {
+	FILE *f;
+	unsigned int depth;
+	bool comma[JSON_MAX_DEPTH];
+	char close[JSON_MAX_DEPTH];
+};
+
+void json_init(struct json *j, FILE *f);
+void json_object(struct json *j, const char *key);
+void json_array(struct json *j, const char *key);
+void json_end(struct json *j);
+void json_string(struct json *j, const char *key, const char *s);
+void json_uint(struct json *j, const char *key, uint64_t v);
+void json_int(struct json *j, const char *key, int64_t v);
+void json_bool(struct json *j, const char *key, bool v);
+void json_null(struct json *j, const char *key);
+void json_finish(struct json *j);
+
+#endif /* MAPCTL_H */
