@@ -1,42 +1,239 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The mape netdevice: netdev ops, rtnl_link_ops.
+ * The mape netdevice: configuration, netdev ops, rtnl_link_ops, per-netns
+ * device list.
+ *
+ * Reads top-down: config → params → netdev ops → policy → validate →
+ * newlink/changelink → fill_info → pernet → init.
  */
 
+#include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/module.h>
 #include <linux/netdevice.h>
 #include <net/ip.h>
+#include <net/ip6_tunnel.h>
 #include <net/ipv6.h>
+#include <net/netns/generic.h>
 #include <net/rtnetlink.h>
-#include <linux/module.h>
 
 #include "device.h"
 
-static netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)
+struct mape_net {
+	struct list_head devs;		/* under RTNL, read under RCU */
+};
+
+static unsigned int mape_net_id __read_mostly;
+static struct rtnl_link_ops mape_link_ops;
+
+#define MAPE_HLEN	(sizeof(struct ipv6hdr))
+#define MAPE_ENCLIM_LEN	8
+#define MAPE_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA | \
+			 NETIF_F_GSO_SOFTWARE | NETIF_F_HW_CSUM)
+
+static unsigned int encap_overhead(const struct mape_config *cfg)
 {
-	/* No rules yet: every packet is a counted drop. */
-	dev_core_stats_tx_dropped_inc(dev);
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
+	return MAPE_HLEN +
+	       (cfg->encap_limit != MAPE_ENCAP_LIMIT_NONE ? MAPE_ENCLIM_LEN : 0);
 }
 
+/*
+ * Fill what the BMR and the end-user prefix give a CE, and the local
+ * address tunnel packets arrive at.
+ */
+static int params_derive(struct mape_params *p, const char **why)
+{
+	struct mape_config *cfg = &p->cfg;
+
+	p->ce_valid = false;
+	memset(&p->ce, 0, sizeof(p->ce));
+	memset(&p->local, 0, sizeof(p->local));
+	if (cfg->role == MAPE_ROLE_BR) {
+		p->local = cfg->br_addr;
+		return 0;
+	}
+	if (!p->has_bmr || !cfg->has_eu)
+		return 0;
+	if (mape_ce_from_prefix(&p->bmr, &cfg->eu_prefix, cfg->eu_len,
+				cfg->ifid, &p->ce, why))
+		return -EINVAL;
+	p->ce_valid = true;
+	p->local = p->ce.addr;
+	return 0;
+}
+
+static void params_publish(struct mape_dev *md, struct mape_params *p)
+{
+	struct mape_params *old = mape_params_locked(md);
+
+	rcu_assign_pointer(md->params, p);
+	/* The cached route was made for the old BR and source addresses. */
+	dst_cache_reset(&md->dst_cache);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+int mape_dev_set_bmr(struct mape_dev *md, const struct mape_rule *bmr,
+		     const char **why)
+{
+	struct mape_params *p;
+	int ret;
+
+	lockdep_assert_held(&md->lock);
+	p = kmemdup(mape_params_locked(md), sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->has_bmr = !!bmr;
+	if (bmr)
+		p->bmr = *bmr;
+	ret = params_derive(p, why);
+	if (ret) {
+		kfree(p);
+		return ret;
+	}
+	params_publish(md, p);
+	return 0;
+}
+
+void mape_stats_read(struct mape_dev *md, u64 *out)
+{
+	unsigned int cpu, i, start;
+
+	memset(out, 0, sizeof(u64) * __MAPE_STAT_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct mape_pcpu_stats *st = per_cpu_ptr(md->stats, cpu);
+		u64 v[__MAPE_STAT_MAX];
+
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			memcpy(v, st->v, sizeof(v));
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		for (i = 0; i < __MAPE_STAT_MAX; i++)
+			out[i] += v[i];
+	}
+}
+
+struct mape_dev *mape_dev_find_local(struct net *net,
+				     const struct in6_addr *addr)
+{
+	struct mape_net *mn = net_generic(net, mape_net_id);
+	struct mape_dev *md;
+
+	list_for_each_entry_rcu(md, &mn->devs, list) {
+		struct mape_params *p = rcu_dereference(md->params);
+
+		if (ipv6_addr_equal(&p->local, addr) &&
+		    (p->cfg.role == MAPE_ROLE_BR || p->ce_valid))
+			return md;
+	}
+	return NULL;
+}
+
+bool mape_dev_is_mape(const struct net_device *dev)
+{
+	return dev->rtnl_link_ops == &mape_link_ops;
+}
+
+struct mape_dev *mape_dev_get(struct net *net, int ifindex, const char *name)
+{
+	struct net_device *dev;
+
+	if (ifindex)
+		dev = dev_get_by_index(net, ifindex);
+	else if (name)
+		dev = dev_get_by_name(net, name);
+	else
+		return ERR_PTR(-EINVAL);
+	if (!dev)
+		return ERR_PTR(-ENODEV);
+	if (!mape_dev_is_mape(dev)) {
+		dev_put(dev);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return netdev_priv(dev);
+}
+
+void mape_dev_put(struct mape_dev *md)
+{
+	dev_put(md->dev);
+}
+
+/*
+ * Takes ownership of md->params set by newlink: on failure frees it, on
+ * success the destructor will.
+ */
 static int mape_dev_init(struct net_device *dev)
 {
+	struct mape_dev *md = netdev_priv(dev);
+	int ret;
+
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	if (!dev->tstats)
-		return -ENOMEM;
+	if (!dev->tstats) {
+		ret = -ENOMEM;
+		goto err_params;
+	}
+	md->stats = netdev_alloc_pcpu_stats(struct mape_pcpu_stats);
+	if (!md->stats) {
+		ret = -ENOMEM;
+		goto err_tstats;
+	}
+	ret = dst_cache_init(&md->dst_cache, GFP_KERNEL);
+	if (ret)
+		goto err_stats;
+	ret = gro_cells_init(&md->gro_cells, dev);
+	if (ret)
+		goto err_dst_cache;
+	ret = mape_rules_init(&md->rules);
+	if (ret)
+		goto err_gro;
 	return 0;
+
+err_gro:
+	gro_cells_destroy(&md->gro_cells);
+err_dst_cache:
+	dst_cache_destroy(&md->dst_cache);
+err_stats:
+	free_percpu(md->stats);
+err_tstats:
+	free_percpu(dev->tstats);
+err_params:
+	kfree(rcu_dereference_protected(md->params, true));
+	return ret;
 }
 
 static void mape_dev_uninit(struct net_device *dev)
 {
+	struct mape_dev *md = netdev_priv(dev);
+
+	/* unregister_netdevice_many() waits a grace period after this. */
+	list_del_rcu(&md->list);
+	gro_cells_destroy(&md->gro_cells);
+}
+
+/* Runs once the last reference is gone: no reader or writer remains. */
+static void mape_dev_destruct(struct net_device *dev)
+{
+	struct mape_dev *md = netdev_priv(dev);
+
+	mape_rules_destroy(&md->rules);
+	kfree(rcu_dereference_protected(md->params, true));
+	dst_cache_destroy(&md->dst_cache);
+	free_percpu(md->stats);
 	free_percpu(dev->tstats);
+	mutex_destroy(&md->lock);
+}
+
+static int mape_change_mtu(struct net_device *dev, int new_mtu)
+{
+	dev->mtu = new_mtu;
+	return 0;
 }
 
 static const struct net_device_ops mape_netdev_ops = {
 	.ndo_init		= mape_dev_init,
 	.ndo_uninit		= mape_dev_uninit,
 	.ndo_start_xmit		= mape_xmit,
+	.ndo_change_mtu		= mape_change_mtu,
 	.ndo_get_stats64	= dev_get_tstats64,
 };
 
@@ -44,31 +241,337 @@ static void mape_setup(struct net_device *dev)
 {
 	dev->netdev_ops = &mape_netdev_ops;
 	dev->needs_free_netdev = true;
-	dev->type = ARPHRD_TUNNEL6;
+	dev->priv_destructor = mape_dev_destruct;
+	dev->type = ARPHRD_NONE;
 	dev->flags = IFF_NOARP | IFF_POINTOPOINT;
 	dev->priv_flags |= IFF_NO_QUEUE;
-	dev->features |= NETIF_F_LLTX;
 	dev->addr_len = 0;
 	dev->hard_header_len = 0;
-	dev->needed_headroom = sizeof(struct ipv6hdr) + LL_MAX_HEADER;
-	dev->mtu = ETH_DATA_LEN - sizeof(struct ipv6hdr);
+	dev->needed_headroom = MAPE_HLEN + MAPE_ENCLIM_LEN + LL_MAX_HEADER;
+	dev->mtu = ETH_DATA_LEN - MAPE_HLEN;
 	dev->min_mtu = ETH_MIN_MTU;
-	dev->max_mtu = IP_MAX_MTU - sizeof(struct ipv6hdr);
+	dev->max_mtu = IP6_MAX_MTU - MAPE_HLEN - MAPE_ENCLIM_LEN;
+	/* Rules and addresses belong to one namespace. */
+	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL | MAPE_FEATURES;
+	dev->hw_features |= MAPE_FEATURES;
+	netif_keep_dst(dev);
+}
+
+static const struct nla_policy mape_policy[IFLA_MAPE_MAX + 1] = {
+	[IFLA_MAPE_ROLE]	  = NLA_POLICY_MAX(NLA_U8, MAPE_ROLE_BR),
+	[IFLA_MAPE_BR_ADDR]	  = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[IFLA_MAPE_EU_PREFIX]	  = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[IFLA_MAPE_EU_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[IFLA_MAPE_IFID]	  = NLA_POLICY_MAX(NLA_U8, MAPE_IFID_DRAFT03),
+	[IFLA_MAPE_LINK]	  = { .type = NLA_U32 },
+	[IFLA_MAPE_HOPLIMIT]	  = NLA_POLICY_MIN(NLA_U8, 1),
+	[IFLA_MAPE_TCLASS]	  = NLA_POLICY_MAX(NLA_U16, MAPE_TCLASS_INHERIT),
+	[IFLA_MAPE_ENCAP_LIMIT]	  = NLA_POLICY_MAX(NLA_U16, MAPE_ENCAP_LIMIT_NONE),
+	[IFLA_MAPE_MTU]		  = { .type = NLA_U32 },
+};
+
+static int mape_validate(struct nlattr *tb[], struct nlattr *data[],
+			 struct netlink_ext_ack *extack)
+{
+	if (!data)
+		return 0;
+	if (!!data[IFLA_MAPE_EU_PREFIX] != !!data[IFLA_MAPE_EU_PREFIX_LEN]) {
+		NL_SET_ERR_MSG(extack,
+			       "end-user prefix and its length go together");
+		return -EINVAL;
+	}
+	if (data[IFLA_MAPE_BR_ADDR]) {
+		struct in6_addr a = nla_get_in6_addr(data[IFLA_MAPE_BR_ADDR]);
+		int type = ipv6_addr_type(&a);
+
+		if (type == IPV6_ADDR_ANY || (type & (IPV6_ADDR_MULTICAST |
+				IPV6_ADDR_LOOPBACK | IPV6_ADDR_LINKLOCAL |
+				IPV6_ADDR_MAPPED))) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_BR_ADDR],
+					    "BR address must be a global unicast IPv6 address");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Apply the mutable attributes present in data to cfg. Role and ifid are
+ * only taken at creation (changelink refuses a different value).
+ */
+static int config_parse(struct net *net, struct mape_config *cfg,
+			struct nlattr *data[], struct netlink_ext_ack *extack)
+{
+	if (data[IFLA_MAPE_BR_ADDR])
+		cfg->br_addr = nla_get_in6_addr(data[IFLA_MAPE_BR_ADDR]);
+	if (data[IFLA_MAPE_EU_PREFIX]) {
+		cfg->eu_prefix = nla_get_in6_addr(data[IFLA_MAPE_EU_PREFIX]);
+		cfg->eu_len = nla_get_u8(data[IFLA_MAPE_EU_PREFIX_LEN]);
+		cfg->has_eu = true;
+		struct in6_addr m;
+
+		ipv6_addr_prefix(&m, &cfg->eu_prefix, cfg->eu_len);
+		if (!ipv6_addr_equal(&m, &cfg->eu_prefix)) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_EU_PREFIX],
+					    "end-user prefix has bits set beyond its length");
+			return -EINVAL;
+		}
+	}
+	if (data[IFLA_MAPE_LINK]) {
+		cfg->link = nla_get_u32(data[IFLA_MAPE_LINK]);
+		if (cfg->link && !__dev_get_by_index(net, cfg->link)) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_LINK],
+					    "underlay device does not exist");
+			return -ENODEV;
+		}
+	}
+	if (data[IFLA_MAPE_HOPLIMIT])
+		cfg->hoplimit = nla_get_u8(data[IFLA_MAPE_HOPLIMIT]);
+	if (data[IFLA_MAPE_TCLASS])
+		cfg->tclass = nla_get_u16(data[IFLA_MAPE_TCLASS]);
+	if (data[IFLA_MAPE_ENCAP_LIMIT])
+		cfg->encap_limit = nla_get_u16(data[IFLA_MAPE_ENCAP_LIMIT]);
+	return 0;
+}
+
+/* IFLA_MAPE_MTU, in range, or 0 when absent. */
+static int get_mtu(struct net_device *dev, struct nlattr *data[], u32 *mtu,
+		   struct netlink_ext_ack *extack)
+{
+	*mtu = 0;
+	if (!data[IFLA_MAPE_MTU])
+		return 0;
+	*mtu = nla_get_u32(data[IFLA_MAPE_MTU]);
+	if (*mtu < dev->min_mtu || *mtu > dev->max_mtu) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_MTU],
+				    "MTU out of range (68..65487)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mape_newlink(struct net *net, struct net_device *dev,
+			struct nlattr *tb[], struct nlattr *data[],
+			struct netlink_ext_ack *extack)
+{
+	struct mape_net *mn = net_generic(net, mape_net_id);
+	struct mape_dev *md = netdev_priv(dev);
+	struct net_device *link = NULL;
+	struct mape_params *p;
+	const char *why = NULL;
+	u32 mtu;
+	int ret;
+
+	if (!data || !data[IFLA_MAPE_ROLE]) {
+		NL_SET_ERR_MSG(extack, "role (ce or br) is required");
+		return -EINVAL;
+	}
+	if (!data[IFLA_MAPE_BR_ADDR]) {
+		NL_SET_ERR_MSG(extack, "br-addr is required");
+		return -EINVAL;
+	}
+	ret = get_mtu(dev, data, &mtu, extack);
+	if (ret)
+		return ret;
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->cfg.role = nla_get_u8(data[IFLA_MAPE_ROLE]);
+	p->cfg.ifid = data[IFLA_MAPE_IFID] ? nla_get_u8(data[IFLA_MAPE_IFID]) :
+					     MAPE_IFID_RFC;
+	p->cfg.hoplimit = 64;
+	p->cfg.tclass = MAPE_TCLASS_INHERIT;
+	p->cfg.encap_limit = MAPE_ENCAP_LIMIT_NONE;
+	ret = config_parse(net, &p->cfg, data, extack);
+	if (!ret && p->cfg.role == MAPE_ROLE_BR && p->cfg.has_eu) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_EU_PREFIX],
+				    "a BR has no end-user prefix");
+		ret = -EINVAL;
+	}
+	if (ret) {
+		kfree(p);
+		return ret;
+	}
+	params_derive(p, &why);
+
+	md->dev = dev;
+	md->net = net;
+	INIT_LIST_HEAD(&md->list);
+	mutex_init(&md->lock);
+	RCU_INIT_POINTER(md->params, p);
+
+	if (p->cfg.link)
+		link = __dev_get_by_index(net, p->cfg.link);
+	if (mtu)
+		dev->mtu = mtu;
+	else if (link && !tb[IFLA_MTU])
+		dev->mtu = clamp_t(int, link->mtu - encap_overhead(&p->cfg),
+				   dev->min_mtu, dev->max_mtu);
+	else if (!tb[IFLA_MTU])
+		dev->mtu = ETH_DATA_LEN - encap_overhead(&p->cfg);
+
+	/* From here on ndo_init or the destructor own p. */
+	ret = register_netdevice(dev);
+	if (ret)
+		return ret;
+	list_add_tail_rcu(&md->list, &mn->devs);
+	return 0;
+}
+
+static int mape_changelink(struct net_device *dev, struct nlattr *tb[],
+			   struct nlattr *data[],
+			   struct netlink_ext_ack *extack)
+{
+	struct mape_dev *md = netdev_priv(dev);
+	struct mape_params *old, *p;
+	const char *why = NULL;
+	int ret = 0;
+	u32 mtu;
+
+	if (!data)
+		return 0;
+	mutex_lock(&md->lock);
+	old = mape_params_locked(md);
+	if (data[IFLA_MAPE_ROLE] &&
+	    nla_get_u8(data[IFLA_MAPE_ROLE]) != old->cfg.role) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_ROLE],
+				    "role cannot be changed; delete and recreate the device");
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	if (data[IFLA_MAPE_IFID] &&
+	    nla_get_u8(data[IFLA_MAPE_IFID]) != old->cfg.ifid) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_IFID],
+				    "ifid cannot be changed; delete and recreate the device");
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	if (old->cfg.role == MAPE_ROLE_BR && data[IFLA_MAPE_EU_PREFIX]) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_EU_PREFIX],
+				    "a BR has no end-user prefix");
+		ret = -EINVAL;
+		goto out;
+	}
+	p = kmemdup(old, sizeof(*p), GFP_KERNEL);
+	if (!p) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = get_mtu(dev, data, &mtu, extack);
+	if (!ret)
+		ret = config_parse(dev_net(dev), &p->cfg, data, extack);
+	if (!ret && params_derive(p, &why)) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_EU_PREFIX],
+				    "end-user prefix is not inside the BMR; delete the BMR first");
+		ret = -EINVAL;
+	}
+	if (!ret && mtu)
+		ret = dev_set_mtu(dev, mtu);
+	if (ret) {
+		kfree(p);
+		goto out;
+	}
+	params_publish(md, p);
+out:
+	mutex_unlock(&md->lock);
+	return ret;
+}
+
+static size_t mape_get_size(const struct net_device *dev)
+{
+	return nla_total_size(1) +			/* ROLE */
+	       nla_total_size(sizeof(struct in6_addr)) +	/* BR_ADDR */
+	       nla_total_size(sizeof(struct in6_addr)) +	/* EU_PREFIX */
+	       nla_total_size(1) +			/* EU_PREFIX_LEN */
+	       nla_total_size(1) +			/* IFID */
+	       nla_total_size(4) +			/* LINK */
+	       nla_total_size(1) +			/* HOPLIMIT */
+	       nla_total_size(2) +			/* TCLASS */
+	       nla_total_size(2);			/* ENCAP_LIMIT */
+}
+
+static int mape_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	struct mape_dev *md = netdev_priv(dev);
+	const struct mape_config *cfg = &rtnl_dereference(md->params)->cfg;
+
+	if (nla_put_u8(skb, IFLA_MAPE_ROLE, cfg->role) ||
+	    nla_put_in6_addr(skb, IFLA_MAPE_BR_ADDR, &cfg->br_addr) ||
+	    nla_put_u8(skb, IFLA_MAPE_IFID, cfg->ifid) ||
+	    nla_put_u32(skb, IFLA_MAPE_LINK, cfg->link) ||
+	    nla_put_u8(skb, IFLA_MAPE_HOPLIMIT, cfg->hoplimit) ||
+	    nla_put_u16(skb, IFLA_MAPE_TCLASS, cfg->tclass) ||
+	    nla_put_u16(skb, IFLA_MAPE_ENCAP_LIMIT, cfg->encap_limit))
+		return -EMSGSIZE;
+	if (cfg->has_eu &&
+	    (nla_put_in6_addr(skb, IFLA_MAPE_EU_PREFIX, &cfg->eu_prefix) ||
+	     nla_put_u8(skb, IFLA_MAPE_EU_PREFIX_LEN, cfg->eu_len)))
+		return -EMSGSIZE;
+	return 0;
 }
 
 static struct rtnl_link_ops mape_link_ops __read_mostly = {
 	.kind		= "mape",
+	.maxtype	= IFLA_MAPE_MAX,
+	.policy		= mape_policy,
 	.priv_size	= sizeof(struct mape_dev),
 	.setup		= mape_setup,
+	.validate	= mape_validate,
+	.newlink	= mape_newlink,
+	.changelink	= mape_changelink,
+	.get_size	= mape_get_size,
+	.fill_info	= mape_fill_info,
+};
+
+static int __net_init mape_net_init(struct net *net)
+{
+	struct mape_net *mn = net_generic(net, mape_net_id);
+
+	INIT_LIST_HEAD(&mn->devs);
+	return 0;
+}
+
+static void __net_exit mape_net_exit_batch(struct list_head *net_list)
+{
+	struct mape_dev *md, *tmp;
+	struct net *net;
+	LIST_HEAD(list);
+
+	rtnl_lock();
+	list_for_each_entry(net, net_list, exit_list) {
+		struct mape_net *mn = net_generic(net, mape_net_id);
+
+		list_for_each_entry_safe(md, tmp, &mn->devs, list)
+			unregister_netdevice_queue(md->dev, &list);
+	}
+	unregister_netdevice_many(&list);
+	rtnl_unlock();
+}
+
+static struct pernet_operations mape_net_ops = {
+	.init = mape_net_init,
+	.exit_batch = mape_net_exit_batch,
+	.id = &mape_net_id,
+	.size = sizeof(struct mape_net),
 };
 
 int __init mape_device_init(void)
 {
-	return rtnl_link_register(&mape_link_ops);
+	int ret;
+
+	ret = register_pernet_device(&mape_net_ops);
+	if (ret)
+		return ret;
+	ret = rtnl_link_register(&mape_link_ops);
+	if (ret)
+		unregister_pernet_device(&mape_net_ops);
+	return ret;
 }
 
 void mape_device_uninit(void)
 {
 	rtnl_link_unregister(&mape_link_ops);
+	unregister_pernet_device(&mape_net_ops);
 }
+
 MODULE_ALIAS_RTNL_LINK("mape");

@@ -3,17 +3,117 @@
 #define _MAPE_DEVICE_H
 
 #include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
+#include <net/dst_cache.h>
+#include <net/gro_cells.h>
+
+#include "mapping.h"
+#include "rules.h"
+
+/* The device's configuration, as a value: changelink copies, edits,
+ * validates and swaps it in.
+ */
+struct mape_config {
+	struct in6_addr br_addr;
+	struct in6_addr eu_prefix;
+	u8 eu_len;
+	bool has_eu;
+	u8 role;		/* enum mape_role */
+	u8 ifid;		/* enum mape_ifid */
+	u8 hoplimit;
+	u16 tclass;		/* 0..255 or MAPE_TCLASS_INHERIT */
+	u16 encap_limit;	/* 0..255 or MAPE_ENCAP_LIMIT_NONE */
+	u32 link;
+};
 
 /*
- * One mape netdevice is one MAP domain in one role. Its private state is
- * owned by the netdevice and freed by the core after ndo_uninit through
- * priv_destructor.
+ * What the data path reads: the configuration and, for a CE, what its BMR
+ * gives it. Immutable once published; replaced as a whole under
+ * mape_dev.lock and freed after a grace period.
+ */
+struct mape_params {
+	struct mape_config cfg;
+	bool has_bmr;		/* a CE's BMR, a copy of the table's */
+	struct mape_rule bmr;
+	bool ce_valid;		/* a CE with a BMR covering its prefix */
+	struct mape_ce ce;
+	/* The local IPv6 address tunnel packets arrive at: the BR address
+	 * on a BR, the MAP address on a CE (all zero until it has one).
+	 */
+	struct in6_addr local;
+	struct rcu_head rcu;
+};
+
+struct mape_pcpu_stats {
+	u64 v[__MAPE_STAT_MAX];
+	struct u64_stats_sync syncp;
+};
+
+/*
+ * One MAP domain. Owned by its netdevice: the rule table and the rest are
+ * released in the priv_destructor, after the last reference to the device
+ * is gone, so a genetlink request holding a reference never sees them
+ * freed.
  */
 struct mape_dev {
 	struct net_device *dev;
+	struct net *net;
+	struct list_head list;		/* in mape_net.devs, under RTNL; RCU */
+	struct mape_params __rcu *params;
+	struct mutex lock;		/* serialises params and BMR changes */
+	struct mape_rules rules;
+	struct mape_pcpu_stats __percpu *stats;
+	struct dst_cache dst_cache;	/* route to the BR, on a CE */
+	struct gro_cells gro_cells;
 };
+
+static inline void mape_stat_add(struct mape_dev *md, enum mape_stat s, u64 n)
+{
+	struct mape_pcpu_stats *st = get_cpu_ptr(md->stats);
+
+	u64_stats_update_begin(&st->syncp);
+	st->v[s] += n;
+	u64_stats_update_end(&st->syncp);
+	put_cpu_ptr(md->stats);
+}
+
+static inline void mape_stat_inc(struct mape_dev *md, enum mape_stat s)
+{
+	mape_stat_add(md, s, 1);
+}
+
+void mape_stats_read(struct mape_dev *md, u64 *out);
+
+/* Caller holds rcu_read_lock(). */
+struct mape_dev *mape_dev_find_local(struct net *net,
+				     const struct in6_addr *addr);
+
+/* A reference-counted mape device by index or name, or an ERR_PTR. */
+struct mape_dev *mape_dev_get(struct net *net, int ifindex, const char *name);
+void mape_dev_put(struct mape_dev *md);
+bool mape_dev_is_mape(const struct net_device *dev);
+
+/*
+ * Publish a CE's BMR (or none) and re-derive what it gives the CE; fails,
+ * changing nothing, when the BMR does not cover the end-user prefix.
+ * Caller holds md->lock.
+ */
+int mape_dev_set_bmr(struct mape_dev *md, const struct mape_rule *bmr,
+		     const char **why);
+
+static inline struct mape_params *mape_params_locked(struct mape_dev *md)
+{
+	return rcu_dereference_protected(md->params,
+					 lockdep_is_held(&md->lock) ||
+					 lockdep_rtnl_is_held());
+}
 
 int mape_device_init(void);
 void mape_device_uninit(void);
+
+/* xmit.c and rcv.c */
+netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev);
+int mape_rcv_init(void);
+void mape_rcv_uninit(void);
 
 #endif /* _MAPE_DEVICE_H */

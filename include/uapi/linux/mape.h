@@ -2,8 +2,38 @@
 /*
  * mape: MAP-E, Mapping of Address and Port with Encapsulation (RFC 7597).
  *
- * One mape netdevice is one MAP domain in one role. It is created through
- * rtnetlink with the link kind "mape" (ip link add NAME type mape ...).
+ * One mape netdevice is one MAP domain in one role:
+ *
+ *   CE  customer edge: owns one IPv4 address (or prefix) and a port set,
+ *       derived from its end-user IPv6 prefix by the BMR; sends to the BR,
+ *       or straight to peer CEs covered by an FMR.
+ *   BR  border relay: stateless, serves every CE of its rules.
+ *
+ * Link attributes (rtnetlink, IFLA_INFO_DATA of kind "mape")
+ * ----------------------------------------------------------
+ *
+ *   IFLA_MAPE_ROLE          u8, enum mape_role. Required. Immutable.
+ *   IFLA_MAPE_BR_ADDR       16 bytes, IPv6. Required. On a CE the BR's
+ *                           address (the rule for destinations outside the
+ *                           domain); on a BR its own softwire address.
+ *   IFLA_MAPE_EU_PREFIX     16 bytes, IPv6; CE only: the end-user
+ *   IFLA_MAPE_EU_PREFIX_LEN u8 (0..128)     prefix (delegated prefix).
+ *   IFLA_MAPE_IFID          u8, enum mape_ifid, default MAPE_IFID_RFC.
+ *                           Immutable.
+ *   IFLA_MAPE_LINK          u32 ifindex of the underlay, 0 for any.
+ *   IFLA_MAPE_HOPLIMIT      u8 1..255, default 64.
+ *   IFLA_MAPE_TCLASS        u16: 0..255 a fixed traffic class, or
+ *                           MAPE_TCLASS_INHERIT (default): DSCP and ECN
+ *                           copied from the IPv4 header (RFC 6040 on decap).
+ *   IFLA_MAPE_ENCAP_LIMIT   u16: 0..255 adds an RFC 2473 encapsulation
+ *                           limit option, MAPE_ENCAP_LIMIT_NONE (default)
+ *                           adds none.
+ *   IFLA_MAPE_MTU           u32, write-only: sets the device's IPv4 MTU like
+ *                           IFLA_MTU, for `ip link add ... type mape mtu N`
+ *                           where ip cannot place IFLA_MTU itself.
+ *
+ * All but the immutable ones change with RTM_NEWLINK on an existing device
+ * (ip link set ... type mape ...); the device MTU is IFLA_MTU.
  *
  * Interface-identifier formats (RFC 7597 section 6 and the earlier
  * draft-ietf-softwire-map-03 that some deployments still use):
@@ -14,10 +44,54 @@
  * In both, an IPv4 prefix is right-padded with zeros to 32 bits, the PSID
  * is left-padded with zeros to 16 bits and is 0 without port sharing, and
  * an end-user prefix longer than 64 bits overrides the leading interface-ID
- * bits.
+ * bits. The format applies to the whole domain.
+ *
+ * Generic netlink family "mape", version 1
+ * ----------------------------------------
+ *
+ * Every command names its device by MAPE_A_IFINDEX or MAPE_A_IFNAME, in the
+ * requester's network namespace, and needs CAP_NET_ADMIN there except the
+ * GET commands.
+ *
+ *   MAPE_CMD_RULE_ADD    MAPE_A_RULE (nested, MAPE_RULE_A_*): TYPE,
+ *                        PREFIX6 + PREFIX6_LEN, PREFIX4 + PREFIX4_LEN,
+ *                        EA_LEN required; PSID_OFFSET (default 6), PSID_LEN,
+ *                        PSID optional. A rule is keyed by its IPv4 prefix:
+ *                        adding the other type to an existing rule with the
+ *                        same parameters makes it both (a BMR that is also
+ *                        an FMR, RFC 7598's F flag); different parameters
+ *                        are -EEXIST. A CE takes one BMR, which must contain
+ *                        its end-user prefix.
+ *   MAPE_CMD_RULE_DEL    MAPE_A_RULE with PREFIX4 + PREFIX4_LEN. -ENOENT.
+ *   MAPE_CMD_RULE_FLUSH  removes every rule.
+ *   MAPE_CMD_RULE_GET    dump: one message per rule, MAPE_A_IFINDEX and
+ *                        MAPE_A_RULE; without a device, every mape device of
+ *                        the namespace.
+ *   MAPE_CMD_DOMAIN_GET  do or dump: MAPE_A_IFINDEX, MAPE_A_IFNAME,
+ *                        MAPE_A_ROLE, MAPE_A_IFID, MAPE_A_BR_ADDR,
+ *                        MAPE_A_RULE_COUNT and, for a CE with a BMR,
+ *                        MAPE_A_CE (nested MAPE_CE_A_*: the CE's own IPv4
+ *                        address or prefix, PSID, port set, end-user prefix
+ *                        and MAP IPv6 address, the one the device needs as
+ *                        a local address).
+ *   MAPE_CMD_LOOKUP      do: MAPE_A_LOOKUP_IPV4 + MAPE_A_LOOKUP_PORT, or
+ *                        MAPE_A_LOOKUP_IPV6. Replies with MAPE_A_RULE (the
+ *                        rule matched) and MAPE_A_CE (the CE it designates;
+ *                        MAPE_CE_A_EXACT tells, for an IPv6 lookup, whether
+ *                        the address is that CE's canonical MAP address).
+ *                        -ENOENT when no rule matches, -ERANGE when the
+ *                        port belongs to no CE.
+ *   MAPE_CMD_STATS_GET   do or dump: MAPE_A_IFINDEX, MAPE_A_IFNAME,
+ *                        MAPE_A_STATS (nested, one u64 per enum
+ *                        mape_stat, attribute type = index + 1).
+ *
+ * Errors carry an extack message naming the attribute at fault.
  */
 #ifndef _UAPI_LINUX_MAPE_H
 #define _UAPI_LINUX_MAPE_H
+
+#define MAPE_GENL_NAME		"mape"
+#define MAPE_GENL_VERSION	1
 
 enum mape_ifid {
 	MAPE_IFID_RFC = 0,
@@ -28,5 +102,126 @@ enum mape_role {
 	MAPE_ROLE_CE = 0,
 	MAPE_ROLE_BR = 1,
 };
+
+#define MAPE_TCLASS_INHERIT	256
+#define MAPE_ENCAP_LIMIT_NONE	256
+
+enum {
+	IFLA_MAPE_UNSPEC,
+	IFLA_MAPE_ROLE,
+	IFLA_MAPE_BR_ADDR,
+	IFLA_MAPE_EU_PREFIX,
+	IFLA_MAPE_EU_PREFIX_LEN,
+	IFLA_MAPE_IFID,
+	IFLA_MAPE_LINK,
+	IFLA_MAPE_HOPLIMIT,
+	IFLA_MAPE_TCLASS,
+	IFLA_MAPE_ENCAP_LIMIT,
+	IFLA_MAPE_MTU,
+	__IFLA_MAPE_MAX
+};
+
+#define IFLA_MAPE_MAX (__IFLA_MAPE_MAX - 1)
+
+enum mape_cmd {
+	MAPE_CMD_UNSPEC,
+	MAPE_CMD_RULE_ADD,
+	MAPE_CMD_RULE_DEL,
+	MAPE_CMD_RULE_FLUSH,
+	MAPE_CMD_RULE_GET,
+	MAPE_CMD_DOMAIN_GET,
+	MAPE_CMD_LOOKUP,
+	MAPE_CMD_STATS_GET,
+	__MAPE_CMD_MAX
+};
+
+#define MAPE_CMD_MAX (__MAPE_CMD_MAX - 1)
+
+enum mape_attr {
+	MAPE_A_UNSPEC,
+	MAPE_A_IFINDEX,		/* u32 */
+	MAPE_A_IFNAME,		/* string */
+	MAPE_A_ROLE,		/* u8, enum mape_role */
+	MAPE_A_IFID,		/* u8, enum mape_ifid */
+	MAPE_A_BR_ADDR,		/* 16 bytes */
+	MAPE_A_RULE,		/* nested, MAPE_RULE_A_* */
+	MAPE_A_RULE_COUNT,	/* u32 */
+	MAPE_A_CE,		/* nested, MAPE_CE_A_* */
+	MAPE_A_LOOKUP_IPV4,	/* be32 */
+	MAPE_A_LOOKUP_PORT,	/* u16 */
+	MAPE_A_LOOKUP_IPV6,	/* 16 bytes */
+	MAPE_A_STATS,		/* nested, u64 per enum mape_stat */
+	MAPE_A_PAD,
+	__MAPE_A_MAX
+};
+
+#define MAPE_A_MAX (__MAPE_A_MAX - 1)
+
+/* MAPE_RULE_A_TYPE flags */
+#define MAPE_RULE_BMR	0x1
+#define MAPE_RULE_FMR	0x2
+
+enum mape_rule_attr {
+	MAPE_RULE_A_UNSPEC,
+	MAPE_RULE_A_TYPE,	/* u8, MAPE_RULE_BMR | MAPE_RULE_FMR */
+	MAPE_RULE_A_PREFIX6,	/* 16 bytes */
+	MAPE_RULE_A_PREFIX6_LEN, /* u8 */
+	MAPE_RULE_A_PREFIX4,	/* be32 */
+	MAPE_RULE_A_PREFIX4_LEN, /* u8 */
+	MAPE_RULE_A_EA_LEN,	/* u8 */
+	MAPE_RULE_A_PSID_OFFSET, /* u8 */
+	MAPE_RULE_A_PSID_LEN,	/* u8 */
+	MAPE_RULE_A_PSID,	/* u16 */
+	__MAPE_RULE_A_MAX
+};
+
+#define MAPE_RULE_A_MAX (__MAPE_RULE_A_MAX - 1)
+
+enum mape_ce_attr {
+	MAPE_CE_A_UNSPEC,
+	MAPE_CE_A_IPV4,		/* be32 */
+	MAPE_CE_A_IPV4_LEN,	/* u8, 32 for an address */
+	MAPE_CE_A_PSID,		/* u16 */
+	MAPE_CE_A_PSID_LEN,	/* u8 */
+	MAPE_CE_A_PSID_OFFSET,	/* u8 */
+	MAPE_CE_A_EA_BITS,	/* u64 */
+	MAPE_CE_A_EA_LEN,	/* u8 */
+	MAPE_CE_A_EU_PREFIX,	/* 16 bytes */
+	MAPE_CE_A_EU_PREFIX_LEN, /* u8 */
+	MAPE_CE_A_ADDR6,	/* 16 bytes: the MAP IPv6 address */
+	MAPE_CE_A_EXACT,	/* u8 */
+	MAPE_CE_A_PAD,
+	__MAPE_CE_A_MAX
+};
+
+#define MAPE_CE_A_MAX (__MAPE_CE_A_MAX - 1)
+
+/*
+ * Per-reason counters, named after the Juniper MX list. Each is a packet
+ * count unless it ends in _BYTES.
+ */
+enum mape_stat {
+	MAPE_STAT_ENCAPS,		/* IPv4 packets sent in IPv6 */
+	MAPE_STAT_ENCAP_BYTES,
+	MAPE_STAT_DECAPS,		/* IPv4 packets received from IPv6 */
+	MAPE_STAT_DECAP_BYTES,
+	MAPE_STAT_DECAP_SPOOF,		/* outer source not the inner one's CE */
+	MAPE_STAT_DECAP_WRONG_DST,	/* inner destination not this CE's */
+	MAPE_STAT_ICMP_ENCAP_ERRORS,	/* ICMPv4 errors sent to IPv4 senders */
+	MAPE_STAT_ICMP_DECAP_ERRORS,	/* ICMP errors dropped on decap */
+	MAPE_STAT_UNSUPP_PROTO,		/* no port to check or route by */
+	MAPE_STAT_V6_MTU_ERRORS,	/* too big for the IPv6 path */
+	MAPE_STAT_NO_RULE,		/* no rule (BR) or no CE for the port */
+	MAPE_STAT_PORT_SET,		/* port outside the CE's port set */
+	MAPE_STAT_NO_ROUTE,		/* no IPv6 route for the outer packet */
+	MAPE_STAT_V4_FRAG_DROPS,	/* IPv4 fragments without a port */
+	MAPE_STAT_V4_REASSEMBLED,	/* reserved: virtual reassembly */
+	MAPE_STAT_V6_REASSEMBLED,	/* reserved: outer IPv6 fragments */
+	MAPE_STAT_V6_FRAG_DROPS,	/* reserved */
+	MAPE_STAT_HEADER_ERRORS,	/* truncated or malformed inner packet */
+	__MAPE_STAT_MAX
+};
+
+#define MAPE_STAT_MAX (__MAPE_STAT_MAX - 1)
 
 #endif /* _UAPI_LINUX_MAPE_H */

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Decapsulation with anti-spoofing (RFC 7597 section 8).
+ *
+ * mape sits in the kernel's IPv4-in-IPv6 handler chain (tunnel6), ahead of
+ * ip6tnl: it claims only packets addressed to a mape device's local
+ * address and returns every other packet untouched, so ip6tnl devices keep
+ * working beside it. Handlers run under rcu_read_lock().
+ */
+
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <net/inet_ecn.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/xfrm.h>
+
+#include "device.h"
+#include "packet.h"
+
+/* Below ip6tnl's 1: mape looks first, and only at its own addresses. */
+#define MAPE_TUNNEL6_PRIORITY	0
+
+static int drop(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
+{
+	mape_stat_inc(md, s);
+	DEV_STATS_INC(md->dev, rx_errors);
+	if (s == MAPE_STAT_HEADER_ERRORS)
+		DEV_STATS_INC(md->dev, rx_length_errors);
+	kfree_skb(skb);
+	return 0;
+}
+
+/* The CE's port; 0 when the CE shares no ports. */
+static int ce_port(const struct mape_rule *r, struct sk_buff *skb,
+		   enum mape_ce_end end, u16 *port)
+{
+	*port = 0;
+	if (!r->psid_len)
+		return 0;
+	return mape_ipv4_ce_port(skb, end, port);
+}
+
+static enum mape_stat port_error(int err)
+{
+	switch (err) {
+	case -EAGAIN:
+		return MAPE_STAT_V4_FRAG_DROPS;
+	case -EPROTONOSUPPORT:
+		return MAPE_STAT_UNSUPP_PROTO;
+	default:
+		return MAPE_STAT_HEADER_ERRORS;
+	}
+}
+
+/*
+ * Section 8.1: the outer source must be exactly the MAP address of the CE
+ * that owns the inner source address and port, under a rule covering the
+ * outer source. types says which rules qualify (any on a BR, FMRs on a
+ * CE). Returns 0 or the reason to drop.
+ */
+static int check_source(struct mape_dev *md, const struct mape_params *p,
+			struct sk_buff *skb, const struct in6_addr *src,
+			u8 types)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct mape_rule_entry *e;
+	struct in6_addr expect;
+	u16 port;
+	int ret;
+
+	e = mape_rules_lookup6(&md->rules, src);
+	if (!e || !(READ_ONCE(e->type) & types) ||
+	    !mape_ipv4_prefix_match(iph->saddr, e->rule.prefix4,
+				    e->rule.prefix4_len))
+		return MAPE_STAT_DECAP_SPOOF;
+	ret = ce_port(&e->rule, skb, MAPE_CE_IS_SRC, &port);
+	if (ret)
+		return port_error(ret);
+	if (!mape_rule_map4(&e->rule, iph->saddr, port, p->cfg.ifid, &expect) ||
+	    !ipv6_addr_equal(&expect, src))
+		return MAPE_STAT_DECAP_SPOOF;
+	return 0;
+}
+
+/*
+ * A CE accepts from its BR, recognised before any rule is decoded (the BR
+ * address may lie inside a rule prefix), or from a peer CE under an FMR;
+ * and only for its own address and ports.
+ */
+static int check_ce(struct mape_dev *md, const struct mape_params *p,
+		    struct sk_buff *skb, const struct in6_addr *src)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	u16 port;
+	int ret;
+
+	if (!ipv6_addr_equal(src, &p->cfg.br_addr)) {
+		ret = check_source(md, p, skb, src, MAPE_RULE_FMR);
+		if (ret)
+			return ret;
+	}
+	if (!mape_ipv4_prefix_match(iph->daddr, p->ce.ip4, p->ce.ip4_len))
+		return MAPE_STAT_DECAP_WRONG_DST;
+	if (!p->ce.ports.len)
+		return 0;
+	ret = mape_ipv4_ce_port(skb, MAPE_CE_IS_DST, &port);
+	/* A later fragment has no port: the IPv4 reassembly that follows
+	 * needs its first fragment, which was checked.
+	 */
+	if (ret == -EAGAIN)
+		return 0;
+	if (ret)
+		return port_error(ret);
+	if (!mape_port_in_set(&p->ce.ports, port))
+		return MAPE_STAT_PORT_SET;
+	return 0;
+}
+
+static int mape_rcv(struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	const struct mape_params *p;
+	struct in6_addr src;
+	const struct iphdr *iph;
+	struct mape_dev *md;
+	u8 outer_ds;
+	int ret;
+
+	md = mape_dev_find_local(dev_net(skb->dev), &ip6h->daddr);
+	if (!md)
+		return -EINVAL;		/* not ours: the next handler's */
+	p = rcu_dereference(md->params);
+	src = ip6h->saddr;
+	outer_ds = ipv6_get_dsfield(ip6h);
+
+	if (!xfrm6_policy_check(NULL, XFRM_POLICY_IN, skb))
+		return drop(md, skb, MAPE_STAT_DECAP_SPOOF);
+
+	/* tunnel6 pulled the inner IPv4 header's first 20 bytes. */
+	skb->mac_header = skb->network_header;
+	skb_reset_network_header(skb);
+	iph = ip_hdr(skb);
+	if (iph->version != 4 || iph->ihl < 5 ||
+	    !pskb_may_pull(skb, iph->ihl * 4))
+		return drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+
+	if (p->cfg.role == MAPE_ROLE_BR)
+		ret = check_source(md, p, skb, &src, MAPE_RULE_BMR | MAPE_RULE_FMR);
+	else
+		ret = check_ce(md, p, skb, &src);
+	if (ret)
+		return drop(md, skb, ret);
+
+	skb->protocol = htons(ETH_P_IP);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	__skb_tunnel_rx(skb, md->dev, md->net);
+	/* RFC 6040: a CE mark on the outer header reaches the inner one. */
+	if (INET_ECN_decapsulate(skb, outer_ds, ipv4_get_dsfield(ip_hdr(skb))) > 1) {
+		DEV_STATS_INC(md->dev, rx_frame_errors);
+		return drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+	}
+	mape_stat_inc(md, MAPE_STAT_DECAPS);
+	mape_stat_add(md, MAPE_STAT_DECAP_BYTES, skb->len);
+	dev_sw_netstats_rx_add(md->dev, skb->len);
+	gro_cells_receive(&md->gro_cells, skb);
+	return 0;
+}
+
+/* ICMPv6 errors about packets a mape device sent (their source is ours). */
+static int mape_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
+		    u8 type, u8 code, int offset, __be32 info)
+{
+	const struct ipv6hdr *ip6h = (const struct ipv6hdr *)skb->data;
+	struct net *net = dev_net(skb->dev);
+
+	if (!mape_dev_find_local(net, &ip6h->saddr))
+		return -ENOENT;
+	if (type == ICMPV6_PKT_TOOBIG)
+		ip6_update_pmtu(skb, net, info, 0, 0, sock_net_uid(net, NULL));
+	return 0;
+}
+
+static struct xfrm6_tunnel mape_handler __read_mostly = {
+	.handler	= mape_rcv,
+	.err_handler	= mape_err,
+	.priority	= MAPE_TUNNEL6_PRIORITY,
+};
+
+int __init mape_rcv_init(void)
+{
+	return xfrm6_tunnel_register(&mape_handler, AF_INET);
+}
+
+void mape_rcv_uninit(void)
+{
+	xfrm6_tunnel_deregister(&mape_handler, AF_INET);
+}

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The MAP rule table. See rules.h for the structure and the locking.
+ */
+
+#include <linux/jhash.h>
+#include <linux/rhashtable.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+
+#include "rules.h"
+
+static struct kmem_cache *rule_cache;
+
+struct key4 {
+	__be32 addr;
+	u8 len;
+};
+
+struct key6 {
+	const struct in6_addr *addr;
+	u8 len;
+};
+
+static u32 hash4(__be32 addr, u8 len, u32 seed)
+{
+	return jhash_2words((__force u32)addr, len, seed);
+}
+
+static u32 hash6(const struct in6_addr *a, u8 len, u32 seed)
+{
+	return jhash2((const u32 *)a->s6_addr32, 4, seed ^ len);
+}
+
+static u32 key4_hash(const void *data, u32 len, u32 seed)
+{
+	const struct key4 *k = data;
+
+	return hash4(k->addr, k->len, seed);
+}
+
+static u32 obj4_hash(const void *data, u32 len, u32 seed)
+{
+	const struct mape_rule_entry *e = data;
+
+	return hash4(e->rule.prefix4, e->rule.prefix4_len, seed);
+}
+
+static int obj4_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct mape_rule_entry *e = obj;
+	const struct key4 *k = arg->key;
+
+	return !(e->rule.prefix4 == k->addr && e->rule.prefix4_len == k->len);
+}
+
+static u32 key6_hash(const void *data, u32 len, u32 seed)
+{
+	const struct key6 *k = data;
+
+	return hash6(k->addr, k->len, seed);
+}
+
+static u32 obj6_hash(const void *data, u32 len, u32 seed)
+{
+	const struct mape_rule_entry *e = data;
+
+	return hash6(&e->rule.prefix6, e->rule.prefix6_len, seed);
+}
+
+static int obj6_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct mape_rule_entry *e = obj;
+	const struct key6 *k = arg->key;
+
+	/* Both sides are masked to their length. */
+	return !(e->rule.prefix6_len == k->len &&
+		 ipv6_addr_equal(&e->rule.prefix6, k->addr));
+}
+
+static const struct rhashtable_params params4 = {
+	.head_offset = offsetof(struct mape_rule_entry, node4),
+	.key_len = sizeof(struct key4),
+	.hashfn = key4_hash,
+	.obj_hashfn = obj4_hash,
+	.obj_cmpfn = obj4_cmp,
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params params6 = {
+	.head_offset = offsetof(struct mape_rule_entry, node6),
+	.key_len = sizeof(struct key6),
+	.hashfn = key6_hash,
+	.obj_hashfn = obj6_hash,
+	.obj_cmpfn = obj6_cmp,
+	.automatic_shrinking = true,
+};
+
+int mape_rules_init(struct mape_rules *t)
+{
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	mutex_init(&t->lock);
+	ret = rhashtable_init(&t->t4, &params4);
+	if (ret)
+		return ret;
+	ret = rhashtable_init(&t->t6, &params6);
+	if (ret)
+		rhashtable_destroy(&t->t4);
+	return ret;
+}
+
+static void free_entry(void *ptr, void *arg)
+{
+	kmem_cache_free(rule_cache, ptr);
+}
+
+void mape_rules_destroy(struct mape_rules *t)
+{
+	rhashtable_destroy(&t->t6);
+	rhashtable_free_and_destroy(&t->t4, free_entry, NULL);
+	mutex_destroy(&t->lock);
+}
+
+static bool same_rule(const struct mape_rule *a, const struct mape_rule *b)
+{
+	return ipv6_addr_equal(&a->prefix6, &b->prefix6) &&
+	       a->prefix6_len == b->prefix6_len && a->prefix4 == b->prefix4 &&
+	       a->prefix4_len == b->prefix4_len && a->ea_len == b->ea_len &&
+	       a->psid_offset == b->psid_offset && a->psid_len == b->psid_len &&
+	       a->psid == b->psid;
+}
+
+struct mape_rule_entry *mape_rules_find(struct mape_rules *t, __be32 prefix,
+					u8 len)
+{
+	struct key4 k = { .addr = prefix, .len = len };
+
+	return rhashtable_lookup_fast(&t->t4, &k, params4);
+}
+
+int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
+		   struct mape_rule_entry **out, bool *merged,
+		   const char **why)
+{
+	struct mape_rule_entry *e;
+	int ret;
+
+	lockdep_assert_held(&t->lock);
+	*merged = false;
+	e = mape_rules_find(t, r->prefix4, r->prefix4_len);
+	if (e) {
+		if (!same_rule(&e->rule, r) || (e->type & type) == type) {
+			*why = "a rule for this IPv4 prefix exists";
+			return -EEXIST;
+		}
+		/* Only ever gains a bit: readers see either value. */
+		WRITE_ONCE(e->type, e->type | type);
+		*merged = true;
+		*out = e;
+		return 0;
+	}
+	if (t->count >= MAPE_RULES_MAX) {
+		*why = "too many rules on this device";
+		return -ENOSPC;
+	}
+	e = kmem_cache_zalloc(rule_cache, GFP_KERNEL_ACCOUNT);
+	if (!e)
+		return -ENOMEM;
+	e->rule = *r;
+	e->type = type;
+	ret = rhashtable_lookup_insert_fast(&t->t6, &e->node6, params6);
+	if (ret) {
+		*why = ret == -EEXIST ? "a rule with this IPv6 prefix exists" :
+		       "cannot grow the rule table";
+		goto err_free;
+	}
+	ret = rhashtable_lookup_insert_fast(&t->t4, &e->node4, params4);
+	if (ret) {
+		*why = "cannot grow the rule table";
+		goto err_del6;
+	}
+	if (!t->count4[r->prefix4_len]++)
+		set_bit(r->prefix4_len, t->lens4);
+	if (!t->count6[r->prefix6_len]++)
+		set_bit(r->prefix6_len, t->lens6);
+	WRITE_ONCE(t->count, t->count + 1);
+	*out = e;
+	return 0;
+
+err_del6:
+	rhashtable_remove_fast(&t->t6, &e->node6, params6);
+	synchronize_rcu();
+err_free:
+	kmem_cache_free(rule_cache, e);
+	return ret;
+}
+
+static void unlink_entry(struct mape_rules *t, struct mape_rule_entry *e)
+{
+	rhashtable_remove_fast(&t->t4, &e->node4, params4);
+	rhashtable_remove_fast(&t->t6, &e->node6, params6);
+	if (!--t->count4[e->rule.prefix4_len])
+		clear_bit(e->rule.prefix4_len, t->lens4);
+	if (!--t->count6[e->rule.prefix6_len])
+		clear_bit(e->rule.prefix6_len, t->lens6);
+	WRITE_ONCE(t->count, t->count - 1);
+}
+
+struct mape_rule_entry *mape_rules_del(struct mape_rules *t, __be32 prefix,
+				       u8 len)
+{
+	struct mape_rule_entry *e;
+
+	lockdep_assert_held(&t->lock);
+	e = mape_rules_find(t, prefix, len);
+	if (e)
+		unlink_entry(t, e);
+	return e;
+}
+
+static void free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(rule_cache,
+			container_of(head, struct mape_rule_entry, rcu));
+}
+
+void mape_rules_free(struct mape_rule_entry *e)
+{
+	call_rcu(&e->rcu, free_rcu);
+}
+
+void mape_rules_flush(struct mape_rules *t)
+{
+	struct rhashtable_iter it;
+	struct mape_rule_entry *e;
+
+	lockdep_assert_held(&t->lock);
+	/* The walk can repeat an entry across a resize: restart until empty.
+	 * Entries removed here are freed after a grace period, so the walk
+	 * never touches freed memory.
+	 */
+	while (READ_ONCE(t->count)) {
+		rhashtable_walk_enter(&t->t4, &it);
+		rhashtable_walk_start(&it);
+		while ((e = rhashtable_walk_next(&it))) {
+			if (IS_ERR(e))
+				continue;
+			unlink_entry(t, e);
+			mape_rules_free(e);
+		}
+		rhashtable_walk_stop(&it);
+		rhashtable_walk_exit(&it);
+		cond_resched();
+	}
+}
+
+static u32 mask4(unsigned int len)
+{
+	return len ? ~0U << (32 - len) : 0;
+}
+
+struct mape_rule_entry *mape_rules_lookup4(struct mape_rules *t, __be32 addr)
+{
+	struct mape_rule_entry *e;
+	struct key4 k;
+	int len;
+
+	for (len = 32; len >= 0; len--) {
+		if (!test_bit(len, t->lens4))
+			continue;
+		k.addr = addr & cpu_to_be32(mask4(len));
+		k.len = len;
+		e = rhashtable_lookup(&t->t4, &k, params4);
+		if (e)
+			return e;
+	}
+	return NULL;
+}
+
+struct mape_rule_entry *mape_rules_lookup6(struct mape_rules *t,
+					   const struct in6_addr *addr)
+{
+	struct mape_rule_entry *e;
+	struct in6_addr masked;
+	struct key6 k = { .addr = &masked };
+	int len;
+
+	for (len = 128; len >= 0; len--) {
+		if (!test_bit(len, t->lens6))
+			continue;
+		ipv6_addr_prefix(&masked, addr, len);
+		k.len = len;
+		e = rhashtable_lookup(&t->t6, &k, params6);
+		if (e)
+			return e;
+	}
+	return NULL;
+}
+
+void mape_rules_walk_enter(struct mape_rules *t, struct rhashtable_iter *it)
+{
+	rhashtable_walk_enter(&t->t4, it);
+}
+
+int __init mape_rules_module_init(void)
+{
+	rule_cache = KMEM_CACHE(mape_rule_entry, SLAB_ACCOUNT);
+	return rule_cache ? 0 : -ENOMEM;
+}
+
+void mape_rules_module_exit(void)
+{
+	/* Entries are freed by call_rcu(): wait for the callbacks. */
+	rcu_barrier();
+	kmem_cache_destroy(rule_cache);
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The rule table of one MAP domain: longest-prefix match on the IPv4 side
+ * (transmit: which rule covers a destination) and on the IPv6 side
+ * (receive: which rule covers an outer source).
+ *
+ * Each side is one hash table keyed by (prefix, length) plus a bitmap of
+ * the lengths in use; a lookup probes the lengths present, longest first,
+ * so it costs at most one probe per distinct length (33 for IPv4, 129 for
+ * IPv6) whatever the number of rules. A rule is keyed by its IPv4 prefix;
+ * two rules may not share an IPv6 prefix either, or the reverse mapping
+ * would be ambiguous.
+ *
+ * Locking: updates hold rules->lock (a mutex); lookups run under
+ * rcu_read_lock() without locks. Entries are freed after a grace period.
+ */
+#ifndef _MAPE_RULES_H
+#define _MAPE_RULES_H
+
+#include <linux/bits.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
+#include <linux/types.h>
+
+#include "mapping.h"
+
+struct mape_rule_entry {
+	struct rhash_head node4;
+	struct rhash_head node6;
+	struct mape_rule rule;
+	u8 type;			/* MAPE_RULE_BMR | MAPE_RULE_FMR */
+	struct rcu_head rcu;
+};
+
+#define MAPE_RULES_MAX	BIT(23)
+
+struct mape_rules {
+	struct rhashtable t4;
+	struct rhashtable t6;
+	/* Prefix lengths present; read locklessly, a racing reader may miss
+	 * a rule being added, which is the same as arriving a bit earlier.
+	 */
+	DECLARE_BITMAP(lens4, 33);
+	DECLARE_BITMAP(lens6, 129);
+	u32 count4[33];			/* under lock */
+	u32 count6[129];		/* under lock */
+	u32 count;			/* under lock; read with READ_ONCE */
+	struct mutex lock;
+};
+
+int mape_rules_init(struct mape_rules *t);
+/* Frees every entry at once: no reader or writer may be left. */
+void mape_rules_destroy(struct mape_rules *t);
+
+/*
+ * Insert a validated rule. On an existing IPv4 prefix with identical
+ * parameters the types are merged and *merged is set. Caller holds lock.
+ */
+int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
+		   struct mape_rule_entry **out, bool *merged,
+		   const char **why);
+/* Remove the rule of an IPv4 prefix; returns it, to be freed by the caller
+ * with mape_rules_free() (after any use under the lock). Caller holds lock.
+ */
+struct mape_rule_entry *mape_rules_del(struct mape_rules *t, __be32 prefix,
+				       u8 len);
+void mape_rules_free(struct mape_rule_entry *e);
+void mape_rules_flush(struct mape_rules *t);
+struct mape_rule_entry *mape_rules_find(struct mape_rules *t, __be32 prefix,
+					u8 len);
+
+/* Longest-prefix match; caller holds rcu_read_lock() or lock. */
+struct mape_rule_entry *mape_rules_lookup4(struct mape_rules *t, __be32 addr);
+struct mape_rule_entry *mape_rules_lookup6(struct mape_rules *t,
+					   const struct in6_addr *addr);
+
+/* Dump iterator: a walk over the IPv4 table that survives across dump
+ * calls; entries may be skipped or repeated if the table is resized
+ * meanwhile, as with every rhashtable walk.
+ */
+struct rhashtable_iter;
+void mape_rules_walk_enter(struct mape_rules *t, struct rhashtable_iter *it);
+
+int mape_rules_module_init(void);
+void mape_rules_module_exit(void);
+
+#endif /* _MAPE_RULES_H */

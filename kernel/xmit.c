@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Encapsulation: IPv4 in, IPv6 out (RFC 7597 sections 7 and 8, RFC 2473).
+ *
+ * Lockless: ndo_start_xmit runs under rcu_read_lock_bh() with NETIF_F_LLTX;
+ * everything read here is RCU-published or per-cpu.
+ */
+
+#include <linux/icmp.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/dst_metadata.h>
+#include <net/dsfield.h>
+#include <net/icmp.h>
+#include <net/inet_ecn.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ip6_tunnel.h>
+#include <net/ip_tunnels.h>
+#include <net/ipv6.h>
+
+#include "device.h"
+#include "packet.h"
+
+/* RFC 2473 section 4.1.1: the encapsulation limit destination option,
+ * padded to 8 bytes with a PadN option.
+ */
+struct enclim_hdr {
+	u8 nexthdr;
+	u8 hdrlen;
+	u8 type;
+	u8 len;
+	u8 limit;
+	u8 pad_type;
+	u8 pad_len;
+	u8 pad;
+};
+
+static void drop(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
+{
+	mape_stat_inc(md, s);
+	DEV_STATS_INC(md->dev, tx_errors);
+	kfree_skb(skb);
+}
+
+/* Tell the IPv4 sender, then drop (RFC 7597 section 7: no rule). */
+static void no_ce(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
+{
+	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	mape_stat_inc(md, MAPE_STAT_ICMP_ENCAP_ERRORS);
+	drop(md, skb, s);
+}
+
+static struct dst_entry *route(struct mape_dev *md, struct flowi6 *fl6,
+			       bool cacheable)
+{
+	struct dst_entry *dst = NULL;
+
+	if (cacheable)
+		dst = dst_cache_get_ip6(&md->dst_cache, &fl6->saddr);
+	if (dst)
+		return dst;
+	dst = ip6_route_output(md->net, NULL, fl6);
+	if (dst->error) {
+		dst_release(dst);
+		return NULL;
+	}
+	dst = xfrm_lookup(md->net, dst, flowi6_to_flowi(fl6), NULL, 0);
+	if (IS_ERR(dst))
+		return NULL;
+	if (cacheable)
+		dst_cache_set_ip6(&md->dst_cache, dst, &fl6->saddr);
+	return dst;
+}
+
+static int encap(struct mape_dev *md, const struct mape_params *p,
+		 struct sk_buff *skb, const struct in6_addr *saddr,
+		 const struct in6_addr *daddr)
+{
+	const struct mape_config *cfg = &p->cfg;
+	struct net_device *dev = md->dev;
+	const struct iphdr *iph = ip_hdr(skb);
+	bool enclim = cfg->encap_limit != MAPE_ENCAP_LIMIT_NONE;
+	unsigned int hlen = sizeof(struct ipv6hdr) +
+			    (enclim ? sizeof(struct enclim_hdr) : 0);
+	struct flowi6 fl6 = {
+		.flowi6_oif = cfg->link,
+		.flowi6_proto = IPPROTO_IPIP,
+		.flowi6_mark = skb->mark,
+		.flowi6_uid = sock_net_uid(md->net, NULL),
+		.daddr = *daddr,
+		.saddr = *saddr,
+	};
+	struct dst_entry *dst;
+	struct ipv6hdr *ip6h;
+	unsigned int mtu, max_headroom;
+	u8 dsfield, inner_tos = iph->tos;
+	u8 proto = IPPROTO_IPIP;
+	bool df;
+	int len;
+
+	dsfield = cfg->tclass == MAPE_TCLASS_INHERIT ? inner_tos : cfg->tclass;
+	dsfield = INET_ECN_encapsulate(dsfield, inner_tos);
+	fl6.flowlabel = ip6_make_flowinfo(dsfield, 0);
+
+	/* Only the route to the BR has one destination worth caching. */
+	dst = route(md, &fl6, ipv6_addr_equal(daddr, &cfg->br_addr));
+	if (!dst) {
+		DEV_STATS_INC(dev, tx_carrier_errors);
+		drop(md, skb, MAPE_STAT_NO_ROUTE);
+		return -ENETUNREACH;
+	}
+	if (dst->dev == dev) {
+		/* The route for the outer packet leads back into us. */
+		dst_release(dst);
+		net_warn_ratelimited("%s: encapsulation loop\n", dev->name);
+		DEV_STATS_INC(dev, collisions);
+		drop(md, skb, MAPE_STAT_NO_ROUTE);
+		return -ELOOP;
+	}
+
+	mtu = dst_mtu(dst);
+	mtu = mtu > hlen + IPV4_MIN_MTU ? mtu - hlen : IPV4_MIN_MTU;
+	if (skb_valid_dst(skb))
+		skb_dst_update_pmtu_no_confirm(skb, mtu);
+	df = iph->frag_off & htons(IP_DF);
+	if (df) {
+		if (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu) :
+				      skb->len > mtu) {
+			dst_release(dst);
+			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+				      htonl(mtu));
+			mape_stat_inc(md, MAPE_STAT_ICMP_ENCAP_ERRORS);
+			drop(md, skb, MAPE_STAT_V6_MTU_ERRORS);
+			return -EMSGSIZE;
+		}
+	}
+
+	max_headroom = LL_RESERVED_SPACE(dst->dev) + hlen + dst->header_len;
+	if (max_headroom > READ_ONCE(dev->needed_headroom))
+		WRITE_ONCE(dev->needed_headroom, max_headroom);
+	if (skb_cow_head(skb, max_headroom)) {
+		dst_release(dst);
+		drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+		return -ENOMEM;
+	}
+
+	len = skb->len;
+	skb_scrub_packet(skb, false);
+	/* DF clear: the outer packet may be fragmented (RFC 2473 7.2). */
+	skb->ignore_df = !df;
+	skb_dst_set(skb, dst);
+	if (iptunnel_handle_offloads(skb, SKB_GSO_IPXIP6)) {
+		drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+		return -EINVAL;
+	}
+	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
+
+	if (enclim) {
+		struct enclim_hdr *eh = skb_push(skb, sizeof(*eh));
+
+		eh->nexthdr = IPPROTO_IPIP;
+		eh->hdrlen = 0;
+		eh->type = IPV6_TLV_TNL_ENCAP_LIMIT;
+		eh->len = 1;
+		eh->limit = cfg->encap_limit;
+		eh->pad_type = IPV6_TLV_PADN;
+		eh->pad_len = 1;
+		eh->pad = 0;
+		proto = NEXTHDR_DEST;
+	}
+	skb_push(skb, sizeof(*ip6h));
+	skb_reset_network_header(skb);
+	ip6h = ipv6_hdr(skb);
+	ip6_flow_hdr(ip6h, dsfield,
+		     ip6_make_flowlabel(md->net, skb, 0, true, &fl6));
+	ip6h->hop_limit = cfg->hoplimit;
+	ip6h->nexthdr = proto;
+	ip6h->saddr = *saddr;
+	ip6h->daddr = *daddr;
+	skb->protocol = htons(ETH_P_IPV6);
+
+	mape_stat_inc(md, MAPE_STAT_ENCAPS);
+	mape_stat_add(md, MAPE_STAT_ENCAP_BYTES, len);
+	ip6tunnel_xmit(NULL, skb, dev);
+	return 0;
+}
+
+/* The CE's port of the packet, or the reason there is none. */
+static bool ce_port(struct mape_dev *md, struct sk_buff *skb,
+		    enum mape_ce_end end, u16 *port)
+{
+	switch (mape_ipv4_ce_port(skb, end, port)) {
+	case 0:
+		return true;
+	case -EAGAIN:
+		drop(md, skb, MAPE_STAT_V4_FRAG_DROPS);
+		break;
+	case -EPROTONOSUPPORT:
+		drop(md, skb, MAPE_STAT_UNSUPP_PROTO);
+		break;
+	default:
+		drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+	}
+	return false;
+}
+
+/*
+ * RFC 7597 section 7.1: the source must be the CE's own address and port;
+ * a destination covered by an FMR goes straight to that CE (mesh), any
+ * other to the BR.
+ */
+static void xmit_ce(struct mape_dev *md, const struct mape_params *p,
+		    struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct in6_addr *daddr = &p->cfg.br_addr;
+	struct mape_rule_entry *e;
+	struct in6_addr peer;
+	u16 port;
+
+	if (!p->ce_valid) {
+		drop(md, skb, MAPE_STAT_NO_RULE);
+		return;
+	}
+	if (!mape_ipv4_prefix_match(iph->saddr, p->ce.ip4, p->ce.ip4_len)) {
+		drop(md, skb, MAPE_STAT_PORT_SET);
+		return;
+	}
+	if (p->ce.ports.len) {
+		/* Non-first fragments carry no port: they follow the first. */
+		if (!(iph->frag_off & htons(IP_OFFSET))) {
+			if (!ce_port(md, skb, MAPE_CE_IS_SRC, &port))
+				return;
+			if (!mape_port_in_set(&p->ce.ports, port)) {
+				drop(md, skb, MAPE_STAT_PORT_SET);
+				return;
+			}
+		}
+	}
+
+	e = mape_rules_lookup4(&md->rules, iph->daddr);
+	if (e && (READ_ONCE(e->type) & MAPE_RULE_FMR)) {
+		if (e->rule.psid_len) {
+			int ret = mape_ipv4_ce_port(skb, MAPE_CE_IS_DST, &port);
+
+			/* Without a port the BR, which sees all, decides. */
+			if (!ret && mape_rule_map4(&e->rule, iph->daddr, port,
+						   p->cfg.ifid, &peer))
+				daddr = &peer;
+		} else if (mape_rule_map4(&e->rule, iph->daddr, 0, p->cfg.ifid,
+					  &peer)) {
+			daddr = &peer;
+		}
+	}
+	encap(md, p, skb, &p->ce.addr, daddr);
+}
+
+/*
+ * RFC 7597 section 7.2 (BR, from the IPv4 Internet into the domain): the
+ * destination address and port select the CE.
+ */
+static void xmit_br(struct mape_dev *md, const struct mape_params *p,
+		    struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct mape_rule_entry *e;
+	struct in6_addr daddr;
+	u16 port = 0;
+
+	e = mape_rules_lookup4(&md->rules, iph->daddr);
+	if (!e) {
+		no_ce(md, skb, MAPE_STAT_NO_RULE);
+		return;
+	}
+	if (e->rule.psid_len && !ce_port(md, skb, MAPE_CE_IS_DST, &port))
+		return;
+	if (!mape_rule_map4(&e->rule, iph->daddr, port, p->cfg.ifid, &daddr)) {
+		no_ce(md, skb, MAPE_STAT_NO_RULE);
+		return;
+	}
+	encap(md, p, skb, &p->cfg.br_addr, &daddr);
+}
+
+netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct mape_dev *md = netdev_priv(dev);
+	const struct mape_params *p = rcu_dereference_bh(md->params);
+	const struct iphdr *iph;
+
+	if (skb->protocol != htons(ETH_P_IP))
+		goto bad;
+	skb_reset_network_header(skb);
+	if (!pskb_network_may_pull(skb, sizeof(*iph)))
+		goto bad;
+	iph = ip_hdr(skb);
+	if (iph->version != 4 || iph->ihl < 5 ||
+	    !pskb_network_may_pull(skb, iph->ihl * 4))
+		goto bad;
+
+	if (p->cfg.role == MAPE_ROLE_BR)
+		xmit_br(md, p, skb);
+	else
+		xmit_ce(md, p, skb);
+	return NETDEV_TX_OK;
+
+bad:
+	drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+	return NETDEV_TX_OK;
+}
