@@ -146,6 +146,8 @@ int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
 		   const char **why)
 {
 	struct mape_rule_entry *e;
+	struct key4 k4;
+	struct key6 k6;
 	int ret;
 
 	lockdep_assert_held(&t->lock);
@@ -171,13 +173,17 @@ int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
 		return -ENOMEM;
 	e->rule = *r;
 	e->type = type;
-	ret = rhashtable_lookup_insert_fast(&t->t6, &e->node6, params6);
+	k4.addr = r->prefix4;
+	k4.len = r->prefix4_len;
+	k6.addr = &e->rule.prefix6;
+	k6.len = r->prefix6_len;
+	ret = rhashtable_lookup_insert_key(&t->t6, &k6, &e->node6, params6);
 	if (ret) {
 		*why = ret == -EEXIST ? "a rule with this IPv6 prefix exists" :
 		       "cannot grow the rule table";
 		goto err_free;
 	}
-	ret = rhashtable_lookup_insert_fast(&t->t4, &e->node4, params4);
+	ret = rhashtable_lookup_insert_key(&t->t4, &k4, &e->node4, params4);
 	if (ret) {
 		*why = "cannot grow the rule table";
 		goto err_del6;
