@@ -1,0 +1,300 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side tests of link_mape.so; no mape module needed, nothing reaches
+# the kernel:
+#
+#   ip link add/set ... type mape ARGS
+#        |  sendmsg(RTM_NEWLINK) fails with an injected EPERM (strace)
+#        +--> strace -e write= hexdump --> test-nlmsg.py decode --> key=value
+#
+#   test-nlmsg.py fake --> RTM_NEWLINK file --> test-fakedump.so (LD_PRELOAD)
+#        +--> spliced into ip's link dump --> ip [-j] -d link show --> print_opt
+#
+# Every bad argument must fail before ip sends anything. Needs ip (iproute2
+# 6.1 ABI), strace, python3, cc; IP=/path/to/ip overrides the ip used.
+# Exit 0 all passed, 1 some failed, 4 skipped.
+
+set -u
+
+ksft_skip=4
+dir=$(cd "$(dirname "$0")" && pwd)
+man_page=$dir/../Documentation/man/ip-link-mape.8
+IP=${IP:-ip}
+export IP_LIB_DIR=$dir
+unset LD_PRELOAD MAPE_FAKE_NLMSG
+
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+log_test()
+{
+	if [ "$1" -eq 0 ]; then
+		printf "TEST: %-64s  [ OK ]\n" "$2"
+		passed=$((passed + 1))
+	else
+		printf "TEST: %-64s  [FAIL]\n" "$2"
+		failed=$((failed + 1))
+		[ -n "${3:-}" ] && printf "\t%s\n" "$3"
+	fi
+	return 0
+}
+
+for tool in "$IP" strace python3 cc make nm; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "SKIP: $tool not found"
+		exit $ksft_skip
+	fi
+done
+
+# Runs ip under strace with every sendmsg failing; leaves ip's exit status
+# in $rc, its output in $tmp/out and $tmp/err, and what it tried to send in
+# $tmp/head (NLM_F flags, ifindex, ifname) and $tmp/data (mape attributes).
+run_ip()
+{
+	strace -qq -o "$tmp/strace" -e trace=sendmsg -e write=3,4,5,6,7,8,9 \
+		-e inject=sendmsg:error=EPERM "$IP" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	python3 "$dir/test-nlmsg.py" decode "$tmp/strace" >"$tmp/decoded"
+	sed -n 1p "$tmp/decoded" >"$tmp/head"
+	sed -n 2p "$tmp/decoded" >"$tmp/data"
+}
+
+# check_add DESC EXPECTED ARGS...: `ip link add m0 type mape ARGS` sends a
+# create request whose IFLA_INFO_DATA decodes to exactly EXPECTED.
+check_add()
+{
+	local desc=$1 expected=$2
+
+	shift 2
+	run_ip link add m0 type mape "$@"
+	if ! grep -q '^EXCL|CREATE ' "$tmp/head"; then
+		log_test 1 "$desc" "no create request sent: $(cat "$tmp/err")"
+	elif [ "$(cat "$tmp/data")" != "$expected" ]; then
+		log_test 1 "$desc" "sent \"$(cat "$tmp/data")\", want \"$expected\""
+	else
+		log_test 0 "$desc"
+	fi
+}
+
+# check_bad DESC STDERR_ERE ARGS...: ip fails, says STDERR_ERE, sends nothing.
+check_bad()
+{
+	local desc=$1 pattern=$2
+
+	shift 2
+	run_ip link add m0 type mape "$@"
+	if [ "$rc" -eq 0 ]; then
+		log_test 1 "$desc" "exit status 0"
+	elif [ "$(cat "$tmp/head")" != NONE ]; then
+		log_test 1 "$desc" "sent a request: $(cat "$tmp/data")"
+	elif ! grep -qE -- "$pattern" "$tmp/err"; then
+		log_test 1 "$desc" "stderr \"$(head -1 "$tmp/err")\" !~ /$pattern/"
+	else
+		log_test 0 "$desc"
+	fi
+}
+
+#
+# Build
+#
+out=$(make -s -B -C "$dir" CFLAGS="-O2 -g -Werror" link_mape.so 2>&1)
+log_test $? "plugin builds with -Wall -Wextra -Werror" "$out"
+[ -n "$out" ] && log_test 1 "plugin builds silently" "$out"
+
+# Undefined, unversioned (not libc) symbols must all be defined by ip.
+missing=$(comm -23 \
+	<(nm -D --undefined-only "$dir/link_mape.so" |
+	  awk '$1 == "U" && $2 !~ /@/ {print $2}' | sort) \
+	<(nm -D --defined-only "$(command -v "$IP")" | awk '{print $3}' | sort))
+[ -z "$missing" ]
+log_test $? "plugin uses only symbols ip exports" "missing: $missing"
+
+nm -D --defined-only "$dir/link_mape.so" | grep -q ' D mape_link_util$'
+log_test $? "plugin exports mape_link_util"
+
+#
+# What parse_opt sends
+#
+lo_index=$(cat /sys/class/net/lo/ifindex 2>/dev/null || echo 1)
+
+check_add "CE: role and br-addr only" \
+	"role=0 br_addr=2001:db8::1" \
+	role ce br-addr 2001:db8::1
+check_add "BR: role and br-addr only" \
+	"role=1 br_addr=2001:db8:ffff::1" \
+	role br br-addr 2001:db8:ffff::1
+check_add "every keyword" \
+	"role=0 br_addr=2001:db8::1 eu_prefix=2001:db8:12:3400:: eu_prefix_len=56 ifid=1 link=$lo_index hoplimit=32 tclass=46 encap_limit=4 mtu=1400" \
+	role ce br-addr 2001:db8::1 end-user-prefix 2001:db8:12:3400::/56 \
+	ifid draft03 dev lo hoplimit 32 tclass 46 encaplimit 4 mtu 1400
+check_add "keywords in any order" \
+	"role=1 br_addr=2001:db8::1 hoplimit=9" \
+	hoplimit 9 br-addr 2001:db8::1 role br
+check_add "end-user-prefix /0" "eu_prefix=:: eu_prefix_len=0" \
+	end-user-prefix ::/0
+check_add "end-user-prefix /64" \
+	"eu_prefix=2001:db8:12:3456:: eu_prefix_len=64" \
+	end-user-prefix 2001:db8:12:3456::/64
+check_add "end-user-prefix /60 (host bits in a nibble)" \
+	"eu_prefix=2001:db8:12:3450:: eu_prefix_len=60" \
+	end-user-prefix 2001:db8:12:3450::/60
+check_add "end-user-prefix /128" \
+	"eu_prefix=2001:db8::1:2 eu_prefix_len=128" \
+	end-user-prefix 2001:db8::1:2/128
+check_add "ifid rfc" "ifid=0" ifid rfc
+check_add "ifid draft03" "ifid=1" ifid draft03
+check_add "hoplimit 1" "hoplimit=1" hoplimit 1
+check_add "hoplimit 255" "hoplimit=255" hoplimit 255
+check_add "tclass inherit" "tclass=256" tclass inherit
+check_add "tclass 0" "tclass=0" tclass 0
+check_add "tclass 255" "tclass=255" tclass 255
+check_add "tclass 0x2E is hex" "tclass=46" tclass 0x2E
+check_add "encaplimit none" "encap_limit=256" encaplimit none
+check_add "encaplimit 0" "encap_limit=0" encaplimit 0
+check_add "encaplimit 255" "encap_limit=255" encaplimit 255
+check_add "mtu 1280" "mtu=1280" mtu 1280
+
+run_ip link set lo type mape br-addr 2001:db8::2 tclass inherit
+[ "$(cat "$tmp/head")" = "- ifindex=$lo_index" ] &&
+	[ "$(cat "$tmp/data")" = "br_addr=2001:db8::2 tclass=256" ]
+log_test $? "ip link set sends a change without NLM_F_CREATE" \
+	"$(cat "$tmp/decoded")"
+
+#
+# What parse_opt refuses, before sending anything
+#
+check_bad "role missing its value" 'Command line is not complete' role
+check_bad "hoplimit missing its value" 'Command line is not complete' \
+	role ce br-addr 2001:db8::1 hoplimit
+check_bad "role xx" '"xx" is wrong: role is "ce" or "br"' role xx
+check_bad "role CE (keywords are exact)" '"CE" is wrong' role CE
+check_bad "duplicate role" 'duplicate "role": "br" is the second value' \
+	role ce br-addr 2001:db8::1 role br
+check_bad "duplicate tclass" 'duplicate "tclass"' tclass 1 tclass inherit
+check_bad "br-addr IPv4" '"192.0.2.1" is wrong: br-addr is an IPv6 address' \
+	role ce br-addr 192.0.2.1
+check_bad "br-addr garbage" '"2001:db8::g" is wrong' br-addr 2001:db8::g
+check_bad "end-user-prefix host bits" \
+	'host bits set beyond /56 \(the prefix is 2001:db8:12:3400::/56\)' \
+	end-user-prefix 2001:db8:12:3401::/56
+check_bad "end-user-prefix host bits in a nibble" \
+	'host bits set beyond /60 \(the prefix is 2001:db8:12:3450::/60\)' \
+	end-user-prefix 2001:db8:12:3458::/60
+check_bad "end-user-prefix without length" 'needs a length' \
+	end-user-prefix 2001:db8:12:3400::
+check_bad "end-user-prefix /129" 'LEN 0..128' end-user-prefix 2001:db8::/129
+check_bad "end-user-prefix /" 'LEN 0..128' end-user-prefix 2001:db8::/
+check_bad "end-user-prefix IPv4" 'IPV6_ADDRESS/LEN' \
+	end-user-prefix 192.0.2.0/24
+check_bad "ifid draft3" '"draft3" is wrong: ifid is "rfc" or "draft03"' \
+	ifid draft3
+check_bad "dev unknown" 'Cannot find device "nosuch0"' dev nosuch0
+check_bad "hoplimit 0" '"0" is wrong: hoplimit is 1..255' hoplimit 0
+check_bad "hoplimit 256" '"256" is wrong: hoplimit is 1..255' hoplimit 256
+check_bad "hoplimit -1" '"-1" is wrong' hoplimit -1
+check_bad "hoplimit ' 64'" '" 64" is wrong' hoplimit " 64"
+check_bad "tclass 300" '"300" is wrong: tclass is "inherit" or 0..255' \
+	tclass 300
+check_bad "tclass 0x100" '"0x100" is wrong' tclass 0x100
+check_bad "tclass 010 (octal or decimal?)" '"010" is wrong' tclass 010
+check_bad "tclass 0x" '"0x" is wrong' tclass 0x
+check_bad "encaplimit 256" '"256" is wrong: encaplimit is "none" or 0..255' \
+	encaplimit 256
+check_bad "encaplimit inherit" '"inherit" is wrong' encaplimit inherit
+check_bad "mtu 4294967296" '"4294967296" is wrong: mtu' mtu 4294967296
+check_bad "mtu 1500b" '"1500b" is wrong' mtu 1500b
+check_bad "unknown keyword" '^mape: unknown option "bogus"$' \
+	role ce bogus 1
+check_bad "unknown keyword (prefix of one)" 'unknown option "rol"' rol ce
+grep -q '^Usage: ... mape role {ce|br} br-addr ADDR' "$tmp/err"
+log_test $? "unknown keyword prints the usage to stderr"
+
+run_ip link add m0 type mape help
+grep -q '^Usage: ... mape role {ce|br} br-addr ADDR' "$tmp/out" &&
+	grep -q '^Where:' "$tmp/out" && [ "$(cat "$tmp/head")" = NONE ]
+log_test $? "help prints the usage to stdout and sends nothing"
+
+#
+# What print_opt prints, and that it pastes back
+#
+ce_attrs="role=0 br_addr=2001:db8::1 eu_prefix=2001:db8:12:3400:: eu_prefix_len=56 ifid=0 link=$lo_index hoplimit=64 tclass=256 encap_limit=256"
+ce_text="role ce br-addr 2001:db8::1 end-user-prefix 2001:db8:12:3400::/56 ifid rfc dev lo hoplimit 64 tclass inherit encaplimit none"
+ce_json='{"role": "ce", "br_addr": "2001:db8::1", "end_user_prefix": "2001:db8:12:3400::/56", "ifid": "rfc", "link": "lo", "hoplimit": 64, "tclass": "inherit", "encaplimit": "none"}'
+br_attrs="role=1 br_addr=2001:db8::ff ifid=1 link=0 hoplimit=255 tclass=46 encap_limit=0"
+br_text="role br br-addr 2001:db8::ff ifid draft03 hoplimit 255 tclass 0x2e encaplimit 0"
+br_json='{"role": "br", "br_addr": "2001:db8::ff", "ifid": "draft03", "hoplimit": 255, "tclass": 46, "encaplimit": 0}'
+
+# shellcheck disable=SC2086 # the attribute lists are words on purpose
+if ! out=$(cc -O2 -Wall -Wextra -Werror -shared -fPIC \
+	   -o "$tmp/fakedump.so" "$dir/test-fakedump.c" -ldl 2>&1) ||
+   ! python3 "$dir/test-nlmsg.py" fake "$tmp/fake.nlmsg" \
+	mapetest0 4242 $ce_attrs -- mapetest1 4243 $br_attrs -- \
+	mapetest2 4244; then
+	log_test 1 "build the fake link dump" "$out"
+else
+	show()
+	{
+		MAPE_FAKE_NLMSG=$tmp/fake.nlmsg LD_PRELOAD=$tmp/fakedump.so \
+			"$IP" "$@" link show
+	}
+	# The kind line after "N: NAME:", without "mape " and trailing blanks.
+	text_of()
+	{
+		show -d | awk -v name="$1:" '
+			$2 == name { found = 1; next }
+			found && $1 == "mape" { sub(/^ *mape ?/, ""); sub(/ *$/, "");
+						print; exit }
+			/^[0-9]+:/ { found = 0 }'
+	}
+	json_of()
+	{
+		show -d -j | python3 -c '
+import json, sys
+for link in json.load(sys.stdin):
+    if link["ifname"] == sys.argv[1]:
+        print(json.dumps(link["linkinfo"]["info_data"]))' "$1"
+	}
+
+	got=$(text_of mapetest0)
+	[ "$got" = "$ce_text" ]
+	log_test $? "ip -d link show: CE, every attribute" "got \"$got\""
+	got=$(text_of mapetest1)
+	[ "$got" = "$br_text" ]
+	log_test $? "ip -d link show: BR, no prefix, dev 0 omitted" "got \"$got\""
+	got=$(text_of mapetest2)
+	[ -z "$got" ] && show -d | grep -q '^ *mape *$'
+	log_test $? "ip -d link show: no attributes, just the kind" "got \"$got\""
+	got=$(json_of mapetest0)
+	[ "$got" = "$ce_json" ]
+	log_test $? "ip -j -d link show: CE keys and types" "got $got"
+	got=$(json_of mapetest1)
+	[ "$got" = "$br_json" ]
+	log_test $? "ip -j -d link show: BR keys and types" "got $got"
+
+	# shellcheck disable=SC2046 # split the printed options into words
+	run_ip link add m1 type mape $(text_of mapetest0)
+	[ "$(cat "$tmp/data")" = "$ce_attrs" ]
+	log_test $? "CE output pastes back to the same attributes" \
+		"sent \"$(cat "$tmp/data")\""
+	# shellcheck disable=SC2046
+	run_ip link add m1 type mape $(text_of mapetest1)
+	[ "$(cat "$tmp/data")" = "${br_attrs/ link=0/}" ]
+	log_test $? "BR output pastes back to the same attributes" \
+		"sent \"$(cat "$tmp/data")\""
+fi
+
+#
+# The manual page
+#
+if command -v man >/dev/null && [ -f "$man_page" ]; then
+	out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$man_page" 2>&1 \
+		>/dev/null)
+	[ -z "$out" ]
+	log_test $? "ip-link-mape.8 renders without warnings" "$out"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Anti-spoofing (RFC 7597 section 8.1) with crafted packets from an
+# attacker in the IPv6 underlay (the core router): each is dropped, counted
+# under its reason, and nothing reaches the IPv4 side.
+#
+#   [srv] ---- [br] ---- [core: scapy sends forged IPv4-in-IPv6] ---- [ce1] [ce2] [ce3]
+
+dir=$(dirname "$0")
+source "$dir/../lib.sh"
+source "$dir/topo.sh"
+
+trap topo_cleanup EXIT
+check "domain built" topo_setup || exit 1
+
+CE1=$(ce_map_addr ce1)
+CE3=$(ce_map_addr ce3)
+rx() { ip -n "$1" -j -s link show "$2" | jq '.[0].stats64.rx.packets'; }
+
+srv_rx=$(rx srv eth0)
+ce1_rx=$(rx ce1 mape0)
+stats_snapshot br ce1
+
+ip netns exec core python3 "$dir/spoof.py" <<EOF
+udp $CE1 $BR_ADDR 192.0.2.19 $SRV $(port_of ce3 5 0) 53
+udp $CE1 $BR_ADDR 192.0.2.18 $SRV $(port_of ce2 5 0) 53
+udp 2001:db8:f0:1::1 $BR_ADDR 192.0.2.18 $SRV $(port_of ce1 5 0) 53
+gre $CE1 $BR_ADDR 192.0.2.18 $SRV
+short $CE1 $BR_ADDR 192.0.2.18 $SRV
+udp $BR_ADDR $CE1 $SRV 192.0.2.19 53 $(port_of ce1 5 0)
+udp $BR_ADDR $CE1 $SRV 192.0.2.18 53 $(port_of ce2 5 0)
+udp $CE3 $CE1 192.0.2.19 192.0.2.18 $(port_of ce3 5 0) $(port_of ce1 5 0)
+udp 2001:db8:f0:1::1 $CE1 $SRV 192.0.2.18 53 $(port_of ce1 5 0)
+EOF
+log_test $? "forged packets sent (scapy)"
+
+# To the BR: an inner source of another CE (ce3) from ce1's address; an
+# inner source port of ce2's set from ce1's address; an outer source
+# outside every rule.
+check_eq "br: 3 spoofed sources dropped" "$(delta br decap_spoof)" 3
+check_eq "br: a protocol without ports on a shared address" \
+	"$(delta br unsupported_protocol)" 1
+check_eq "br: a truncated inner header" "$(delta br header_errors)" 1
+check_eq "br: nothing decapsulated" "$(delta br decaps)" 0
+check_eq "srv: nothing delivered" "$(rx srv eth0)" "$srv_rx"
+
+# To ce1: an inner destination not its address; a port outside its set;
+# a peer CE without an FMR; a source neither the BR nor a CE.
+check_eq "ce1: inner destination not its address" "$(delta ce1 decap_wrong_dst)" 1
+check_eq "ce1: inner destination port outside its set" "$(delta ce1 port_set)" 1
+check_eq "ce1: a peer without FMR, an unknown source" "$(delta ce1 decap_spoof)" 2
+check_eq "ce1: nothing decapsulated" "$(delta ce1 decaps)" 0
+check_eq "ce1: nothing delivered" "$(rx ce1 mape0)" "$ce1_rx"
+check_eq "ce1: 4 rx errors" "$(ip -n ce1 -j -s link show mape0 | jq '.[0].stats64.rx.errors')" 4
+
+# The genuine article still passes.
+echo "udp $BR_ADDR $CE1 $SRV 192.0.2.18 53 $(port_of ce1 5 0)" |
+	ip netns exec core python3 "$dir/spoof.py"
+check_eq "ce1: a genuine packet from the BR is decapsulated" "$(delta ce1 decaps)" 1
+
+ksft_exit

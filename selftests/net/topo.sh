@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: GPL-2.0
+# A MAP-E domain in network namespaces, shared by the selftests (sourced).
+#
+#                      203.0.113.0/24
+#   [srv] .2 ------------------------ .1 [br]  mape0: role br
+#                                         |     br-addr 2001:db8:ffff::1
+#                                         | 2001:db8:f0:1::/64 (IPv6 only)
+#                                      [core]  IPv6 router
+#                 2001:db8:f0:11::/64 /   |   \ 2001:db8:f0:13::/64
+#                                    /    |    \
+#                               [ce1]   [ce2]   [ce3]   mape0: role ce
+#
+# Domain rule (BMR on the CEs, rule on the BR), RFC 7597 example 1's shape:
+#   rule-ipv6 2001:db8:100::/40 rule-ipv4 192.0.2.0/24 ea-len 16 psid-offset 6
+#   ce1 end-user prefix 2001:db8:112:3400::/56 -> 192.0.2.18 PSID 0x34
+#   ce2 end-user prefix 2001:db8:112:3500::/56 -> 192.0.2.18 PSID 0x35
+#   ce3 end-user prefix 2001:db8:113:100::/56  -> 192.0.2.19 PSID 0x01
+# With PSID length 8 and offset 6 a CE's ports are
+#   (A << 10) | (PSID << 2) | j   for A in 1..63, j in 0..3.
+
+TOPO_NS="srv br core ce1 ce2 ce3"
+BR_ADDR=2001:db8:ffff::1
+RULE="rule-ipv6 2001:db8:100::/40 rule-ipv4 192.0.2.0/24 ea-len 16 psid-offset 6"
+SRV=203.0.113.2
+
+declare -A CE_EU=([ce1]=2001:db8:112:3400::/56 [ce2]=2001:db8:112:3500::/56
+		  [ce3]=2001:db8:113:100::/56)
+declare -A CE_V4=([ce1]=192.0.2.18 [ce2]=192.0.2.18 [ce3]=192.0.2.19)
+declare -A CE_PSID=([ce1]=0x34 [ce2]=0x35 [ce3]=0x01)
+declare -A CE_NET=([ce1]=11 [ce2]=12 [ce3]=13)
+
+# port_of CE A J: the J-th port of range A of a CE's set.
+port_of()
+{
+	echo $(( ($2 << 10) | (${CE_PSID[$1]} << 2) | $3 ))
+}
+
+topo_cleanup()
+{
+	local ns
+	for ns in $TOPO_NS; do
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+
+# ce_map_addr CE: the CE's MAP IPv6 address as the kernel derives it.
+ce_map_addr()
+{
+	ip netns exec "$1" mapctl -j show dev mape0 | jq -r '.[0].ce.ce_ipv6'
+}
+
+# topo_setup [ifid]: build the domain; ifid is rfc (default) or draft03.
+topo_setup()
+{
+	local ifid=${1:-rfc} ns ce n
+
+	for ns in $TOPO_NS; do
+		ip netns add "$ns" || return 1
+		ip -n "$ns" link set lo up
+	done
+	ip netns exec core sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip netns exec br sysctl -qw net.ipv4.ip_forward=1
+
+	ip -n srv link add eth0 type veth peer name v4 netns br
+	ip -n srv addr add $SRV/24 dev eth0
+	ip -n srv link set eth0 up
+	ip -n srv route add 192.0.2.0/24 via 203.0.113.1
+	ip -n br addr add 203.0.113.1/24 dev v4
+	ip -n br link set v4 up
+
+	ip -n br link add wan type veth peer name br netns core
+	ip -n br addr add 2001:db8:f0:1::2/64 dev wan nodad
+	ip -n br link set wan up
+	ip -n br route add default via 2001:db8:f0:1::1
+	ip -n core addr add 2001:db8:f0:1::1/64 dev br nodad
+	ip -n core link set br up
+	ip -n core route add $BR_ADDR/128 via 2001:db8:f0:1::2
+
+	ip -n br link add mape0 type mape role br br-addr $BR_ADDR ifid "$ifid" || return 1
+	ip -n br addr add $BR_ADDR/128 dev mape0 nodad
+	ip -n br link set mape0 up
+	ip -n br route add 192.0.2.0/24 dev mape0
+	ip netns exec br mapctl rule add dev mape0 bmr $RULE || return 1
+
+	for ce in ce1 ce2 ce3; do
+		n=${CE_NET[$ce]}
+		ip -n $ce link add wan type veth peer name $ce netns core
+		ip -n $ce addr add 2001:db8:f0:$n::2/64 dev wan nodad
+		ip -n $ce link set wan up
+		ip -n $ce route add default via 2001:db8:f0:$n::1
+		ip -n core addr add 2001:db8:f0:$n::1/64 dev $ce nodad
+		ip -n core link set $ce up
+		ip -n core route add "${CE_EU[$ce]}" via 2001:db8:f0:$n::2
+
+		ip -n $ce link add mape0 type mape role ce br-addr $BR_ADDR \
+			end-user-prefix "${CE_EU[$ce]}" ifid "$ifid" || return 1
+		ip netns exec $ce mapctl rule add dev mape0 bmr $RULE || return 1
+		ip -n $ce addr add "$(ce_map_addr $ce)/128" dev mape0 nodad ||
+			return 1
+		ip -n $ce addr add "${CE_V4[$ce]}/32" dev mape0
+		ip -n $ce link set mape0 up
+		ip -n $ce route add default dev mape0 src "${CE_V4[$ce]}"
+	done
+}
+
+# mstat NS COUNTER: a mape0 counter from mapctl stats.
+mstat()
+{
+	ip netns exec "$1" mapctl -j stats dev mape0 | jq ".[0].$2"
+}
+
+# stats_snapshot NS...: remember every counter of each namespace's mape0.
+declare -A SNAP
+stats_snapshot()
+{
+	local ns
+	for ns in "$@"; do
+		SNAP[$ns]=$(ip netns exec "$ns" mapctl -j stats dev mape0)
+	done
+}
+
+# delta NS COUNTER: change of a counter since stats_snapshot.
+delta()
+{
+	echo $(( $(mstat "$1" "$2") - $(jq ".[0].$2" <<<"${SNAP[$1]}") ))
+}
