@@ -274,12 +274,17 @@ static int rule_flush(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * Dumps: cb->args[0] is the ifindex being dumped (0: start), args[1] the
- * rhashtable iterator of RULE_GET, args[2] set when one device was asked.
+ * Dump state, in cb->args[0]. The device asked for, if any, is resolved in
+ * the first dumpit call rather than in .start: only dumpit errors reach
+ * the requester with their extack message on 6.1.
  */
 struct dump_ctx {
-	int ifindex;
-	bool one;
+	int ifindex;			/* next device to dump */
+	bool one;			/* only the device asked for */
+	bool done;
+	bool resolved;
+	u32 req_ifindex;
+	char req_name[IFNAMSIZ];
 	struct mape_dev *md;		/* RULE_GET: referenced while walking */
 	struct rhashtable_iter it;
 	bool walking;
@@ -288,27 +293,41 @@ struct dump_ctx {
 static int dump_start(struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct dump_ctx *ctx;
 	struct nlattr **attrs = info->attrs;
+	struct dump_ctx *ctx;
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
-	if (attrs[MAPE_A_IFINDEX] || attrs[MAPE_A_IFNAME]) {
-		struct mape_dev *md = mape_dev_get(sock_net(cb->skb->sk),
-			attrs[MAPE_A_IFINDEX] ? nla_get_u32(attrs[MAPE_A_IFINDEX]) : 0,
-			attrs[MAPE_A_IFNAME] ? nla_data(attrs[MAPE_A_IFNAME]) : NULL);
-
-		if (IS_ERR(md)) {
-			kfree(ctx);
-			NL_SET_ERR_MSG(cb->extack, "no such mape device");
-			return PTR_ERR(md);
-		}
-		ctx->ifindex = md->dev->ifindex;
-		ctx->one = true;
-		mape_dev_put(md);
-	}
+	ctx->ifindex = 1;
+	if (attrs[MAPE_A_IFINDEX])
+		ctx->req_ifindex = nla_get_u32(attrs[MAPE_A_IFINDEX]);
+	if (attrs[MAPE_A_IFNAME])
+		nla_strscpy(ctx->req_name, attrs[MAPE_A_IFNAME], IFNAMSIZ);
+	ctx->one = ctx->req_ifindex || ctx->req_name[0];
 	cb->args[0] = (long)ctx;
+	return 0;
+}
+
+/* First call: find the device asked for. */
+static int dump_resolve(struct netlink_callback *cb, struct dump_ctx *ctx)
+{
+	struct mape_dev *md;
+
+	if (ctx->resolved || !ctx->one)
+		return 0;
+	ctx->resolved = true;
+	md = mape_dev_get(sock_net(cb->skb->sk), ctx->req_ifindex,
+			  ctx->req_name[0] ? ctx->req_name : NULL);
+	if (IS_ERR(md)) {
+		if (PTR_ERR(md) == -ENODEV)
+			NL_SET_ERR_MSG(cb->extack, "no such device");
+		else
+			NL_SET_ERR_MSG(cb->extack, "not a mape device");
+		return PTR_ERR(md);
+	}
+	ctx->ifindex = md->dev->ifindex;
+	mape_dev_put(md);
 	return 0;
 }
 
@@ -324,40 +343,36 @@ static int dump_done(struct netlink_callback *cb)
 	return 0;
 }
 
-/* The next mape device at or after ctx->ifindex, referenced. */
+/* The next mape device at or after ctx->ifindex, referenced, or NULL. */
 static struct mape_dev *next_dev(struct net *net, struct dump_ctx *ctx)
 {
-	struct net_device *dev;
-	unsigned long idx;
+	struct net_device *dev, *best = NULL;
 
+	if (ctx->done)
+		return NULL;
 	rcu_read_lock();
-	for (idx = ctx->ifindex; ; idx++) {
-		dev = dev_get_by_index_rcu(net, idx);
-		if (dev && mape_dev_is_mape(dev))
-			break;
-		if (ctx->one && idx >= ctx->ifindex) {
-			dev = NULL;
-			break;
-		}
-		/* ifindexes are sparse: jump to the next existing one. */
-		dev = NULL;
-		{
-			struct net_device *d;
-			int next = INT_MAX;
-
-			for_each_netdev_rcu(net, d)
-				if (d->ifindex > idx && d->ifindex < next &&
-				    mape_dev_is_mape(d))
-					next = d->ifindex;
-			if (next == INT_MAX)
-				break;
-			idx = next - 1;
-		}
+	if (ctx->one) {
+		best = dev_get_by_index_rcu(net, ctx->ifindex);
+		if (best && !mape_dev_is_mape(best))
+			best = NULL;
+	} else {
+		for_each_netdev_rcu(net, dev)
+			if (mape_dev_is_mape(dev) && dev->ifindex >= ctx->ifindex &&
+			    (!best || dev->ifindex < best->ifindex))
+				best = dev;
 	}
-	if (dev)
-		dev_hold(dev);
+	if (best)
+		dev_hold(best);
 	rcu_read_unlock();
-	return dev ? netdev_priv(dev) : NULL;
+	return best ? netdev_priv(best) : NULL;
+}
+
+/* The device just dumped is complete. */
+static void dev_done(struct dump_ctx *ctx, struct mape_dev *md)
+{
+	ctx->ifindex = md->dev->ifindex + 1;
+	if (ctx->one)
+		ctx->done = true;
 }
 
 static void *msg_start(struct sk_buff *skb, struct netlink_callback *cb,
@@ -373,10 +388,11 @@ static int rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct net *net = sock_net(cb->skb->sk);
 	struct mape_rule_entry *e;
 	void *hdr;
-	int ret = 0;
+	int ret;
 
-	if (!ctx->ifindex)
-		ctx->ifindex = 1;
+	ret = dump_resolve(cb, ctx);
+	if (ret)
+		return ret;
 	for (;;) {
 		if (!ctx->walking) {
 			ctx->md = next_dev(net, ctx);
@@ -386,6 +402,7 @@ static int rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			mape_rules_walk_enter(&ctx->md->rules, &ctx->it);
 			ctx->walking = true;
 		}
+		ret = 0;
 		rhashtable_walk_start(&ctx->it);
 		while ((e = rhashtable_walk_peek(&ctx->it))) {
 			if (IS_ERR(e)) {
@@ -410,11 +427,9 @@ static int rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		if (ret)
 			return skb->len;	/* full: continue next call */
 		rhashtable_walk_exit(&ctx->it);
+		dev_done(ctx, ctx->md);
 		mape_dev_put(ctx->md);
 		ctx->walking = false;
-		if (ctx->one)
-			return skb->len;
-		ctx->ifindex++;
 	}
 }
 
@@ -467,7 +482,7 @@ static int fill_stats(struct sk_buff *skb, struct mape_dev *md, u32 portid,
 	if (!nest)
 		goto err;
 	for (i = 0; i < __MAPE_STAT_MAX; i++)
-		if (nla_put_u64_64bit(skb, i + 1, v[i], MAPE_A_PAD))
+		if (nla_put_u64_64bit(skb, i + 1, v[i], MAPE_STATS_A_PAD))
 			goto err;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -512,20 +527,17 @@ static int dumpit_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	struct mape_dev *md;
 	int ret;
 
-	if (!ctx->ifindex)
-		ctx->ifindex = 1;
+	ret = dump_resolve(cb, ctx);
+	if (ret)
+		return ret;
 	while ((md = next_dev(net, ctx))) {
 		ret = fill(skb, md, NETLINK_CB(cb->skb).portid,
 			   cb->nlh->nlmsg_seq, NLM_F_MULTI);
-		ctx->ifindex = md->dev->ifindex;
+		if (!ret)
+			dev_done(ctx, md);
 		mape_dev_put(md);
 		if (ret)
 			break;		/* full: this device again next call */
-		ctx->ifindex++;
-		if (ctx->one) {
-			ctx->ifindex = INT_MAX;
-			break;
-		}
 	}
 	return skb->len;
 }

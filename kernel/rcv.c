@@ -11,6 +11,7 @@
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <net/inet_ecn.h>
+#include <net/ip_tunnels.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
 #include <net/xfrm.h>
@@ -152,7 +153,9 @@ static int mape_rcv(struct sk_buff *skb)
 	if (ret)
 		return drop(md, skb, ret);
 
-	skb->protocol = htons(ETH_P_IP);
+	/* Clears the IPv6-tunnel GSO bits of a packet that came in whole. */
+	if (iptunnel_pull_header(skb, 0, htons(ETH_P_IP), false))
+		return drop(md, skb, MAPE_STAT_HEADER_ERRORS);
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 	__skb_tunnel_rx(skb, md->dev, md->net);
 	/* RFC 6040: a CE mark on the outer header reaches the inner one. */

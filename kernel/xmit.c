@@ -288,8 +288,14 @@ netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)
 	const struct mape_params *p = rcu_dereference_bh(md->params);
 	const struct iphdr *iph;
 
-	if (skb->protocol != htons(ETH_P_IP))
-		goto bad;
+	if (skb->protocol != htons(ETH_P_IP)) {
+		/* IPv6 neighbour and multicast chatter on the device itself:
+		 * not a MAP-E error.
+		 */
+		dev_core_stats_tx_dropped_inc(dev);
+		kfree_skb(skb);
+		return NETDEV_TX_OK;
+	}
 	skb_reset_network_header(skb);
 	if (!pskb_network_may_pull(skb, sizeof(*iph)))
 		goto bad;

@@ -66,6 +66,7 @@ kunit()
 step "build" build
 step "style" scripts/style.sh
 step "mapctl on the host" selftests/mapctl/calc.sh
+step "mapctl commands on the host" selftests/mapctl/args.sh
 step "ip plugin on the host" iproute2-plugin/test-args.sh
 step "KUnit (UML, KASAN, lockdep)" kunit
 step "selftests in the VM" selftests/vm/run --timeout 1500 -- selftests/run_vm_tests

@@ -68,12 +68,12 @@ topo_setup()
 	ip -n br addr add 203.0.113.1/24 dev v4
 	ip -n br link set v4 up
 
-	ip -n br link add wan type veth peer name br netns core
+	ip -n br link add wan type veth peer name to-br netns core
 	ip -n br addr add 2001:db8:f0:1::2/64 dev wan nodad
 	ip -n br link set wan up
 	ip -n br route add default via 2001:db8:f0:1::1
-	ip -n core addr add 2001:db8:f0:1::1/64 dev br nodad
-	ip -n core link set br up
+	ip -n core addr add 2001:db8:f0:1::1/64 dev to-br nodad
+	ip -n core link set to-br up
 	ip -n core route add $BR_ADDR/128 via 2001:db8:f0:1::2
 
 	ip -n br link add mape0 type mape role br br-addr $BR_ADDR ifid "$ifid" || return 1
@@ -84,12 +84,12 @@ topo_setup()
 
 	for ce in ce1 ce2 ce3; do
 		n=${CE_NET[$ce]}
-		ip -n $ce link add wan type veth peer name $ce netns core
+		ip -n $ce link add wan type veth peer name to-$ce netns core
 		ip -n $ce addr add 2001:db8:f0:$n::2/64 dev wan nodad
 		ip -n $ce link set wan up
 		ip -n $ce route add default via 2001:db8:f0:$n::1
-		ip -n core addr add 2001:db8:f0:$n::1/64 dev $ce nodad
-		ip -n core link set $ce up
+		ip -n core addr add 2001:db8:f0:$n::1/64 dev to-$ce nodad
+		ip -n core link set to-$ce up
 		ip -n core route add "${CE_EU[$ce]}" via 2001:db8:f0:$n::2
 
 		ip -n $ce link add mape0 type mape role ce br-addr $BR_ADDR \

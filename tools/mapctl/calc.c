@@ -8,24 +8,22 @@
 
 #include <string.h>
 
-#include "mapctl.h"
-#include "mapping.h"
+#include "mapfmt.h"
 
+/* The RULE keywords first, for parse_rule(). */
 enum {
-	K_RULE6,
-	K_RULE4,
-	K_EA,
-	K_OFFSET,
-	K_PSIDLEN,
-	K_PSID,
+	K_RULE6 = RULE_KW_IPV6,
+	K_RULE4 = RULE_KW_IPV4,
+	K_EA = RULE_KW_EA,
+	K_OFFSET = RULE_KW_OFFSET,
+	K_PSIDLEN = RULE_KW_PSIDLEN,
+	K_PSID = RULE_KW_N,
 	K_IFID,
 	K_EU,
 	K_IPV4,
 	K_PORT,
 	K_MAX
 };
-
-#define BIT(k)	(1U << (k))
 
 struct calc {
 	struct keyword kw[K_MAX];
@@ -64,54 +62,9 @@ static bool has(const struct calc *c, int k)
 	return c->kw[k].value;
 }
 
-/*
- * mapping.c's messages name the constraint, not the value; print the
- * arguments the constraint is about, found from the words it uses.
- */
 static void core_error(const struct calc *c, const char *why)
 {
-	static const struct {
-		const char *words;
-		unsigned int keys;
-	} about[] = {
-		{ "rule IPv6 prefix", BIT(K_RULE6) },
-		{ "rule IPv4 prefix", BIT(K_RULE4) },
-		{ "IPv4 suffix", BIT(K_RULE4) },
-		{ "EA-bits length", BIT(K_EA) },
-		{ "EA bits", BIT(K_EA) },
-		{ "PSID offset", BIT(K_OFFSET) },
-		{ "PSID length", BIT(K_PSIDLEN) },
-		{ "a PSID with", BIT(K_PSIDLEN) },
-		{ "explicit PSID", BIT(K_PSID) },
-		{ "PSID does not fit", BIT(K_PSID) },
-		{ "provisioned PSID", BIT(K_PSID) },
-		{ "end-user prefix", BIT(K_EU) },
-		{ "IPv4 address", BIT(K_IPV4) },
-	};
-	unsigned int keys = 0, printed = 0;
-	size_t i;
-	int k;
-
-	for (i = 0; i < ARRAY_SIZE(about); i++)
-		if (strstr(why, about[i].words))
-			keys |= about[i].keys;
-	/* A derived PSID length comes from the rule IPv4 prefix and ea-len. */
-	if ((keys & BIT(K_PSIDLEN)) && !has(c, K_PSIDLEN))
-		keys |= BIT(K_RULE4) | BIT(K_EA);
-	if ((keys & BIT(K_PSID)) && !has(c, K_PSID))
-		keys |= BIT(K_PORT);
-	for (k = 0; k < K_MAX; k++)
-		if (has(c, k) && (keys & BIT(k)))
-			printed |= BIT(k);
-	if (!printed)
-		printed = BIT(K_RULE6) | BIT(K_RULE4) | BIT(K_EA);
-
-	fputs(PROG_NAME ": ", stderr);
-	for (k = 0, i = 0; k < K_MAX; k++)
-		if (printed & BIT(k))
-			fprintf(stderr, "%s%s %s", i++ ? " " : "",
-				c->kw[k].name, c->kw[k].value);
-	fprintf(stderr, ": %s\n", why);
+	rule_error(c->kw, K_MAX, why);
 }
 
 static bool eu_host_bits(const struct in6_addr *a, unsigned int len)
@@ -139,8 +92,6 @@ static bool parse(struct calc *c, int argc, char *argv[])
 	};
 	struct keyword *kw = c->kw;
 	struct mape_rule *r = &c->rule;
-	struct in_addr p4;
-	u32 n;
 	int k;
 
 	for (k = 0; k < K_MAX; k++)
@@ -167,31 +118,8 @@ static bool parse(struct calc *c, int argc, char *argv[])
 		return false;
 	}
 
-	memset(r, 0, sizeof(*r));
-	if (!parse_ipv6_prefix(kw[K_RULE6].name, kw[K_RULE6].value,
-			       &r->prefix6, &r->prefix6_len))
+	if (!parse_rule(kw, r))
 		return false;
-	if (!parse_ipv4_prefix(kw[K_RULE4].name, kw[K_RULE4].value, &p4,
-			       &r->prefix4_len))
-		return false;
-	r->prefix4 = p4.s_addr;
-	if (!parse_number(kw[K_EA].name, kw[K_EA].value, UINT8_MAX, &n))
-		return false;
-	r->ea_len = n;
-	r->psid_offset = MAPE_PSID_OFFSET_DEFAULT;
-	if (has(c, K_OFFSET)) {
-		if (!parse_number(kw[K_OFFSET].name, kw[K_OFFSET].value,
-				  UINT8_MAX, &n))
-			return false;
-		r->psid_offset = n;
-	}
-	if (has(c, K_PSIDLEN)) {
-		if (!parse_number(kw[K_PSIDLEN].name, kw[K_PSIDLEN].value,
-				  UINT8_MAX, &n))
-			return false;
-		r->psid_len = n;
-		r->flags |= MAPE_RULE_PSID_LEN;
-	}
 	if (has(c, K_PSID)) {
 		if (!parse_number(kw[K_PSID].name, kw[K_PSID].value,
 				  UINT16_MAX, &c->psid))
@@ -317,128 +245,36 @@ static const char *ifid_name(enum mape_ifid ifid)
 	return ifid == MAPE_IFID_DRAFT03 ? "draft03" : "rfc";
 }
 
-static const char *ce_ipv4(const struct mape_ce *ce, char buf[PREFIX4_STRLEN])
-{
-	struct in_addr a = { .s_addr = ce->ip4 };
-
-	if (ce->ip4_len == 32)
-		return format_ipv4(&a, buf);
-	return format_ipv4_prefix(&a, ce->ip4_len, buf);
-}
-
 static void print_json(const struct calc *c)
 {
-	const struct mape_rule *r = &c->rule;
-	const struct mape_ce *ce = &c->ce;
-	struct in_addr p4 = { .s_addr = r->prefix4 };
-	char b4[PREFIX4_STRLEN], b6[PREFIX6_STRLEN];
-	unsigned int i, n = mape_portset_nranges(&ce->ports);
 	struct json j;
-	u16 first, last;
 
 	json_init(&j, stdout);
 	json_object(&j, NULL);
 	json_object(&j, "rule");
-	json_string(&j, "rule_ipv6",
-		    format_ipv6_prefix(&r->prefix6, r->prefix6_len, b6));
-	json_string(&j, "rule_ipv4",
-		    format_ipv4_prefix(&p4, r->prefix4_len, b4));
-	json_uint(&j, "ea_len", r->ea_len);
-	json_uint(&j, "psid_offset", r->psid_offset);
-	json_uint(&j, "psid_len", r->psid_len);
-	if (r->flags & MAPE_RULE_PSID)
-		json_uint(&j, "psid", r->psid);
+	json_rule_members(&j, &c->rule);
 	json_end(&j);
 	json_string(&j, "ifid", ifid_name(c->ifid));
-	json_string(&j, "ipv4", ce_ipv4(ce, b4));
-	json_uint(&j, "psid", ce->ports.psid);
-	json_uint(&j, "psid_len", ce->ports.len);
-	json_uint(&j, "psid_offset", ce->ports.offset);
-	json_uint(&j, "ea_bits", ce->ea_bits);
-	json_uint(&j, "ea_len", ce->ea_len);
-	json_string(&j, "end_user_prefix",
-		    format_ipv6_prefix(&ce->eu_prefix, ce->eu_len, b6));
-	json_string(&j, "ce_ipv6", format_ipv6(&ce->addr, b6));
-	json_uint(&j, "port_count", mape_portset_count(&ce->ports));
-	json_array(&j, "ports");
-	for (i = 0; i < n; i++) {
-		mape_portset_range(&ce->ports, i, &first, &last);
-		json_array(&j, NULL);
-		json_uint(&j, NULL, first);
-		json_uint(&j, NULL, last);
-		json_end(&j);
-	}
-	json_end(&j);
+	json_ce_members(&j, &c->ce);
 	if (has(c, K_PORT)) {
 		json_uint(&j, "port", c->port);
 		json_bool(&j, "port_in_set",
-			  mape_port_in_set(&ce->ports, c->port));
+			  mape_port_in_set(&c->ce.ports, c->port));
 	}
 	json_finish(&j);
 }
 
-#define INDENT	17
-#define WIDTH	80
-
-/* "a-b, c-d, ..." wrapped under the value column. */
-static void print_ranges(const struct mape_portset *ps)
-{
-	unsigned int i, n = mape_portset_nranges(ps);
-	int col = INDENT, w;
-	char item[16];
-	u16 first, last;
-
-	for (i = 0; i < n; i++) {
-		mape_portset_range(ps, i, &first, &last);
-		if (first == last)
-			w = snprintf(item, sizeof(item), "%u", first);
-		else
-			w = snprintf(item, sizeof(item), "%u-%u", first, last);
-		if (i && col + 2 + w + 1 > WIDTH) {
-			printf(",\n%*s", INDENT, "");
-			col = INDENT;
-		} else if (i) {
-			fputs(", ", stdout);
-			col += 2;
-		}
-		fputs(item, stdout);
-		col += w;
-	}
-	putchar('\n');
-}
+#define INDENT	TEXT_INDENT
 
 static void print_text(const struct calc *c)
 {
-	const struct mape_rule *r = &c->rule;
 	const struct mape_ce *ce = &c->ce;
-	struct in_addr p4 = { .s_addr = r->prefix4 };
-	char b4[PREFIX4_STRLEN], b6[PREFIX6_STRLEN];
-	unsigned int n = mape_portset_nranges(&ce->ports);
 
 	/* The rule as calc arguments, psid-len filled in. */
-	printf("%-*srule-ipv6 %s", INDENT, "rule",
-	       format_ipv6_prefix(&r->prefix6, r->prefix6_len, b6));
-	printf(" rule-ipv4 %s\n", format_ipv4_prefix(&p4, r->prefix4_len, b4));
-	printf("%*sea-len %u psid-offset %u psid-len %u", INDENT, "",
-	       r->ea_len, r->psid_offset, r->psid_len);
-	if (r->flags & MAPE_RULE_PSID)
-		printf(" psid 0x%x", r->psid);
-	putchar('\n');
-	printf("%-*s%s\n", INDENT, "ipv4", ce_ipv4(ce, b4));
-	printf("%-*s0x%x (%u)\n", INDENT, "psid", ce->ports.psid,
-	       ce->ports.psid);
-	printf("%-*s%u\n", INDENT, "psid-len", ce->ports.len);
-	printf("%-*s%u\n", INDENT, "psid-offset", ce->ports.offset);
-	printf("%-*s0x%llx (%u bits)\n", INDENT, "ea-bits",
-	       (unsigned long long)ce->ea_bits, ce->ea_len);
-	printf("%-*s%s\n", INDENT, "end-user-prefix",
-	       format_ipv6_prefix(&ce->eu_prefix, ce->eu_len, b6));
-	printf("%-*s%s\n", INDENT, "ce-ipv6", format_ipv6(&ce->addr, b6));
+	print_rule_block("rule", &c->rule);
+	print_ce(ce);
 	printf("%-*s%s\n", INDENT, "ifid", ifid_name(c->ifid));
-	printf("%-*s%u in %u range%s\n", INDENT, "ports",
-	       mape_portset_count(&ce->ports), n, n == 1 ? "" : "s");
-	printf("%*s", INDENT, "");
-	print_ranges(&ce->ports);
+	print_ports(&ce->ports);
 	if (has(c, K_PORT))
 		printf("%-*s%u is %sin the port set\n", INDENT, "port",
 		       c->port,
@@ -454,7 +290,7 @@ int calc_main(int argc, char *argv[])
 		return 0;
 	}
 	if (argc < 2) {
-		usage(stderr);
+		usage_error("calc", usage);
 		return 1;
 	}
 	memset(&c, 0, sizeof(c));

@@ -130,3 +130,21 @@ void json_finish(struct json *j)
 		json_end(j);
 	fputc('\n', j->f);
 }
+
+struct json *json_list_item(struct json_list *l)
+{
+	if (!l->open) {
+		json_init(&l->j, stdout);
+		json_array(&l->j, NULL);
+		l->open = true;
+	}
+	return &l->j;
+}
+
+void json_list_finish(struct json_list *l, bool ok)
+{
+	if (ok)
+		json_list_item(l);
+	if (l->open)
+		json_finish(&l->j);
+}

@@ -5,6 +5,7 @@
  *
  * Every parser returns false after printing one line on stderr that names
  * the keyword and the token it could not use; the subcommand then exits 1.
+ * Nothing is sent to the kernel before every argument has been parsed.
  */
 #ifndef MAPCTL_H
 #define MAPCTL_H
@@ -22,7 +23,8 @@
 
 /* Global options, set by main() before the subcommand runs. */
 struct mapctl_opts {
-	bool json;	/* -j: one JSON document on stdout */
+	bool json;		/* -j: one JSON document on stdout per command */
+	unsigned int line;	/* -b: the batch line being run, else 0 */
 };
 
 extern struct mapctl_opts mapctl_opts;
@@ -33,12 +35,42 @@ extern struct mapctl_opts mapctl_opts;
  * The return value is the exit status.
  */
 int calc_main(int argc, char *argv[]);
+int rule_main(int argc, char *argv[]);
+int show_main(int argc, char *argv[]);
+int lookup_main(int argc, char *argv[]);
+int stats_main(int argc, char *argv[]);
 
-/* "mapctl: " + message + newline on stderr. */
+/* One command line without the program name, as main() runs it. */
+int mapctl_run(int argc, char *argv[]);
+
+/* -b FILE: run FILE ("-" for stdin) one line at a time. */
+int batch_main(const char *file);
+
+/*
+ * "mapctl: " + message + newline on stderr; in batch mode "mapctl: line N: "
+ * + message. mapctl_err_line() names a line of its own (0: none), for an
+ * error the kernel reports after later lines have been read.
+ *
+ * Between mapctl_err_hold() and mapctl_err_release() messages are kept
+ * back; release prints them, or drops them when print is false. The batch
+ * uses this to print the error of an earlier line instead, when requests
+ * still in flight turn out to have failed first.
+ */
 void mapctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void mapctl_err_line(unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void mapctl_err_hold(void);
+/* Returns whether any message had been held. */
+bool mapctl_err_release(bool print);
 
 /* True when arg asks for help: "help", "-h" or "--help". */
 bool is_help(const char *arg);
+
+/*
+ * A command run without its arguments: the usage on stderr, or in a batch
+ * one error line that points at the help.
+ */
+void usage_error(const char *cmd, void (*usage)(FILE *f));
 
 /*
  * Keyword arguments: "kw value kw value ...", any order, each keyword at
@@ -53,6 +85,9 @@ struct keyword {
 };
 
 bool parse_keywords(int argc, char *argv[], struct keyword *kw, size_t n);
+
+/* A device name: 1..15 bytes (IFNAMSIZ - 1). */
+bool parse_dev(const char *kw, const char *s);
 
 /* Decimal or 0x hexadecimal, 0..max. */
 bool parse_number(const char *kw, const char *s, uint32_t max, uint32_t *out);
@@ -101,5 +136,18 @@ void json_int(struct json *j, const char *key, int64_t v);
 void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
 void json_finish(struct json *j);
+
+/*
+ * A top-level list of kernel replies, opened by the first item: a query
+ * that fails before any reply prints nothing, one that succeeds without
+ * replies prints [].
+ */
+struct json_list {
+	struct json j;
+	bool open;
+};
+
+struct json *json_list_item(struct json_list *l);
+void json_list_finish(struct json_list *l, bool ok);
 
 #endif /* MAPCTL_H */

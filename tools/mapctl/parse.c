@@ -3,6 +3,7 @@
  * Argument parsers and address formatting shared by the subcommands.
  */
 
+#include <net/if.h>
 #include <string.h>
 
 #include "mapctl.h"
@@ -35,6 +36,22 @@ bool parse_keywords(int argc, char *argv[], struct keyword *kw, size_t n)
 			return false;
 		}
 		kw[k].value = argv[++i];
+	}
+	return true;
+}
+
+bool parse_dev(const char *kw, const char *s)
+{
+	if (!*s || strlen(s) >= IFNAMSIZ) {
+		mapctl_err("%s %s: a device name is 1..%u characters", kw, s,
+			   IFNAMSIZ - 1);
+		return false;
+	}
+	/* The kernel's dev_valid_name(). */
+	if (strpbrk(s, "/: \t\n\v\f\r") || !strcmp(s, ".") ||
+	    !strcmp(s, "..")) {
+		mapctl_err("%s %s: not a valid device name", kw, s);
+		return false;
 	}
 	return true;
 }

@@ -83,7 +83,8 @@
  *                        port belongs to no CE.
  *   MAPE_CMD_STATS_GET   do or dump: MAPE_A_IFINDEX, MAPE_A_IFNAME,
  *                        MAPE_A_STATS (nested, one u64 per enum
- *                        mape_stat, attribute type = index + 1).
+ *                        mape_stat, attribute type = index + 1;
+ *                        MAPE_STATS_A_PAD pads them where needed).
  *
  * Errors carry an extack message naming the attribute at fault.
  */
@@ -223,5 +224,6 @@ enum mape_stat {
 };
 
 #define MAPE_STAT_MAX (__MAPE_STAT_MAX - 1)
+#define MAPE_STATS_A_PAD 0	/* padding inside MAPE_A_STATS */
 
 #endif /* _UAPI_LINUX_MAPE_H */

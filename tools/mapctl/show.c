@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mapctl show: MAP domains as the kernel sees them (MAPE_CMD_DOMAIN_GET),
+ * and what each device still needs from the administrator: the kernel
+ * takes tunnel packets only for a local IPv6 address.
+ */
+
+#include <ifaddrs.h>
+#include <string.h>
+
+#include "mapfmt.h"
+#include "netlink.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [-j] show [dev NAME]\n"
+		"Prints each MAP device: role, interface-ID format, BR address,\n"
+		"number of rules and, for a CE with a BMR, its IPv4 address or\n"
+		"prefix, PSID, ports and MAP IPv6 address; then the local IPv6\n"
+		"address the device needs, as an ip command.\n",
+		PROG_NAME);
+}
+
+static const char *role_name(struct nlattr *a, char buf[16])
+{
+	u8 role = nla_get_u8(a);
+
+	if (role == MAPE_ROLE_CE)
+		return "ce";
+	if (role == MAPE_ROLE_BR)
+		return "br";
+	snprintf(buf, 16, "%u", role);
+	return buf;
+}
+
+static const char *ifid_name(struct nlattr *a, char buf[16])
+{
+	u8 ifid = nla_get_u8(a);
+
+	if (ifid == MAPE_IFID_RFC)
+		return "rfc";
+	if (ifid == MAPE_IFID_DRAFT03)
+		return "draft03";
+	snprintf(buf, 16, "%u", ifid);
+	return buf;
+}
+
+/* Whether dev already has a as an address. */
+static bool has_address(const char *dev, const struct in6_addr *a)
+{
+	struct ifaddrs *list, *i;
+	bool found = false;
+
+	if (getifaddrs(&list))
+		return false;
+	for (i = list; i && !found; i = i->ifa_next)
+		found = i->ifa_addr && i->ifa_addr->sa_family == AF_INET6 &&
+			!strcmp(i->ifa_name, dev) &&
+			!memcmp(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr,
+				a, sizeof(*a));
+	freeifaddrs(list);
+	return found;
+}
+
+/* s as one shell word: the needs line is a command to paste. */
+static void print_shell_word(const char *s)
+{
+	static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz"
+				    "0123456789@%+=,._-";
+
+	if (*s && !s[strspn(s, plain)]) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*s);
+	}
+	putchar('\'');
+}
+
+static void needs_address(const char *dev, const struct in6_addr *a)
+{
+	char b6[INET6_ADDRSTRLEN];
+
+	printf("needs: ip -6 addr add %s/128 dev ", format_ipv6(a, b6));
+	print_shell_word(dev);
+	puts(has_address(dev, a) ? "  # present" : "");
+}
+
+/* Where the devices of one show go. */
+struct out {
+	bool json;
+	struct json_list l;
+	unsigned int devices;
+};
+
+static void text(struct nlattr **tb, const struct mape_rule *bmr,
+		 bool have_ce, const struct mape_ce *ce)
+{
+	const char *dev = mapctl_nl_dev(tb);
+	char b6[INET6_ADDRSTRLEN], buf[16];
+	struct in6_addr br;
+
+	printf("%-*s%s\n", TEXT_INDENT, "dev", dev);
+	if (tb[MAPE_A_IFINDEX])
+		printf("%-*s%u\n", TEXT_INDENT, "ifindex",
+		       nla_get_u32(tb[MAPE_A_IFINDEX]));
+	if (tb[MAPE_A_ROLE])
+		printf("%-*s%s\n", TEXT_INDENT, "role",
+		       role_name(tb[MAPE_A_ROLE], buf));
+	if (tb[MAPE_A_IFID])
+		printf("%-*s%s\n", TEXT_INDENT, "ifid",
+		       ifid_name(tb[MAPE_A_IFID], buf));
+	if (tb[MAPE_A_BR_ADDR]) {
+		memcpy(&br, nla_data(tb[MAPE_A_BR_ADDR]), sizeof(br));
+		printf("%-*s%s\n", TEXT_INDENT, "br-addr",
+		       format_ipv6(&br, b6));
+	}
+	if (tb[MAPE_A_RULE_COUNT])
+		printf("%-*s%u\n", TEXT_INDENT, "rules",
+		       nla_get_u32(tb[MAPE_A_RULE_COUNT]));
+	if (bmr)
+		print_rule_block("bmr", bmr);
+	if (have_ce) {
+		print_ce(ce);
+		print_ports(&ce->ports);
+	}
+
+	if (!tb[MAPE_A_ROLE])
+		return;
+	if (nla_get_u8(tb[MAPE_A_ROLE]) == MAPE_ROLE_BR && tb[MAPE_A_BR_ADDR])
+		needs_address(dev, &br);
+	else if (nla_get_u8(tb[MAPE_A_ROLE]) != MAPE_ROLE_CE)
+		return;
+	else if (have_ce)
+		needs_address(dev, &ce->addr);
+	else
+		printf("needs: a BMR: %s rule add dev %s bmr rule-ipv6 PFX rule-ipv4 PFX ea-len N\n",
+		       PROG_NAME, dev);
+}
+
+static void json(struct json *j, struct nlattr **tb, const struct mape_rule *bmr,
+		 u8 bmr_type, bool have_ce, const struct mape_ce *ce)
+{
+	char b6[INET6_ADDRSTRLEN], buf[16];
+	struct in6_addr br;
+
+	json_object(j, NULL);
+	json_string(j, "dev", mapctl_nl_dev(tb));
+	if (tb[MAPE_A_IFINDEX])
+		json_uint(j, "ifindex", nla_get_u32(tb[MAPE_A_IFINDEX]));
+	if (tb[MAPE_A_ROLE])
+		json_string(j, "role", role_name(tb[MAPE_A_ROLE], buf));
+	if (tb[MAPE_A_IFID])
+		json_string(j, "ifid", ifid_name(tb[MAPE_A_IFID], buf));
+	if (tb[MAPE_A_BR_ADDR]) {
+		memcpy(&br, nla_data(tb[MAPE_A_BR_ADDR]), sizeof(br));
+		json_string(j, "br_addr", format_ipv6(&br, b6));
+	}
+	if (tb[MAPE_A_RULE_COUNT])
+		json_uint(j, "rules", nla_get_u32(tb[MAPE_A_RULE_COUNT]));
+	if (bmr) {
+		json_object(j, "bmr");
+		json_rule_type(j, bmr_type);
+		json_rule_members(j, bmr);
+		json_end(j);
+	}
+	if (have_ce) {
+		json_object(j, "ce");
+		json_ce_members(j, ce);
+		json_end(j);
+	}
+	json_end(j);
+}
+
+static bool show_one(struct nlattr **tb, void *arg)
+{
+	struct out *o = arg;
+	struct mape_rule rule, *bmr = NULL;
+	struct mape_ce ce;
+	bool have_ce = tb[MAPE_A_CE];
+	u8 type = 0;
+
+	/* The BMR comes along; the uapi does not promise it. */
+	if (tb[MAPE_A_RULE]) {
+		if (!mapctl_nl_get_rule(tb[MAPE_A_RULE], &type, &rule)) {
+			mapctl_err("show: malformed BMR from the kernel");
+			return false;
+		}
+		bmr = &rule;
+	}
+	if (have_ce && !mapctl_nl_get_ce(tb[MAPE_A_CE], &ce, NULL)) {
+		mapctl_err("show: malformed CE from the kernel");
+		return false;
+	}
+	if (o->json) {
+		json(json_list_item(&o->l), tb, bmr, type, have_ce, &ce);
+	} else {
+		if (o->devices)
+			putchar('\n');
+		text(tb, bmr, have_ce, &ce);
+	}
+	o->devices++;
+	return true;
+}
+
+int show_main(int argc, char *argv[])
+{
+	struct keyword kw[] = { { .name = "dev" } };
+	struct out o = { .json = mapctl_opts.json };
+	struct nl_msg *msg;
+	bool ok;
+
+	if (argc == 2 && is_help(argv[1])) {
+		usage(stdout);
+		return 0;
+	}
+	if (!parse_keywords(argc - 1, argv + 1, kw, ARRAY_SIZE(kw)) ||
+	    (kw[0].value && !parse_dev(kw[0].name, kw[0].value)))
+		return 1;
+	msg = mapctl_nl_msg(MAPE_CMD_DOMAIN_GET, kw[0].value ? 0 : NLM_F_DUMP);
+	if (!msg)
+		return 1;
+	if (kw[0].value && nla_put_string(msg, MAPE_A_IFNAME, kw[0].value)) {
+		nlmsg_free(msg);
+		mapctl_err("show: request too large");
+		return 1;
+	}
+	ok = mapctl_nl_query(msg, "show", show_one, &o);
+	if (o.json)
+		json_list_finish(&o.l, ok);
+	return !ok;
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mapctl stats: the per-reason counters of MAP devices (MAPE_CMD_STATS_GET),
+ * named after enum mape_stat. A counter this mapctl does not know, from a
+ * newer kernel, is shown as counter_N, N its enum mape_stat index.
+ */
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "mapctl.h"
+#include "netlink.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [-j] stats [dev NAME]\n"
+		"Prints the per-reason counters of each MAP device, or of one,\n"
+		"one 'name value' line each.\n",
+		PROG_NAME);
+}
+
+static const char *const names[] = {
+	[MAPE_STAT_ENCAPS] = "encaps",
+	[MAPE_STAT_ENCAP_BYTES] = "encap_bytes",
+	[MAPE_STAT_DECAPS] = "decaps",
+	[MAPE_STAT_DECAP_BYTES] = "decap_bytes",
+	[MAPE_STAT_DECAP_SPOOF] = "decap_spoof",
+	[MAPE_STAT_DECAP_WRONG_DST] = "decap_wrong_dst",
+	[MAPE_STAT_ICMP_ENCAP_ERRORS] = "icmp_encap_errors",
+	[MAPE_STAT_ICMP_DECAP_ERRORS] = "icmp_decap_errors",
+	[MAPE_STAT_UNSUPP_PROTO] = "unsupported_protocol",
+	[MAPE_STAT_V6_MTU_ERRORS] = "v6_mtu_errors",
+	[MAPE_STAT_NO_RULE] = "no_rule",
+	[MAPE_STAT_PORT_SET] = "port_set",
+	[MAPE_STAT_NO_ROUTE] = "no_route",
+	[MAPE_STAT_V4_FRAG_DROPS] = "v4_fragment_drops",
+	[MAPE_STAT_V4_REASSEMBLED] = "v4_reassembled",
+	[MAPE_STAT_V6_REASSEMBLED] = "v6_reassembled",
+	[MAPE_STAT_V6_FRAG_DROPS] = "v6_fragment_drops",
+	[MAPE_STAT_HEADER_ERRORS] = "header_errors",
+};
+
+/* Every counter has a name: a new enum mape_stat needs one here. */
+_Static_assert(ARRAY_SIZE(names) == __MAPE_STAT_MAX, "a counter has no name");
+
+struct out {
+	bool json;
+	struct json_list l;
+	unsigned int devices;
+};
+
+static bool stats_one(struct nlattr **tb, void *arg)
+{
+	struct out *o = arg;
+	struct json *j = o->json ? json_list_item(&o->l) : NULL;
+	struct nlattr *a;
+	char buf[32];
+	const char *name;
+	unsigned int i;
+	int rem;
+
+	if (j) {
+		json_object(j, NULL);
+		json_string(j, "dev", mapctl_nl_dev(tb));
+		if (tb[MAPE_A_IFINDEX])
+			json_uint(j, "ifindex",
+				  nla_get_u32(tb[MAPE_A_IFINDEX]));
+	} else {
+		if (o->devices)
+			putchar('\n');
+		printf("dev %s\n", mapctl_nl_dev(tb));
+	}
+	o->devices++;
+	if (tb[MAPE_A_STATS]) {
+		nla_for_each_nested(a, tb[MAPE_A_STATS], rem) {
+			/* Skip padding, whatever its type: only u64s count. */
+			if (nla_len(a) != sizeof(uint64_t) || !nla_type(a))
+				continue;
+			i = nla_type(a) - 1;
+			if (i < ARRAY_SIZE(names)) {
+				name = names[i];
+			} else {
+				snprintf(buf, sizeof(buf), "counter_%u", i);
+				name = buf;
+			}
+			if (j)
+				json_uint(j, name, nla_get_u64(a));
+			else
+				printf("%-21s %" PRIu64 "\n", name,
+				       (uint64_t)nla_get_u64(a));
+		}
+	}
+	if (j)
+		json_end(j);
+	return true;
+}
+
+int stats_main(int argc, char *argv[])
+{
+	struct keyword kw[] = { { .name = "dev" } };
+	struct out o = { .json = mapctl_opts.json };
+	struct nl_msg *msg;
+	bool ok;
+
+	if (argc == 2 && is_help(argv[1])) {
+		usage(stdout);
+		return 0;
+	}
+	if (!parse_keywords(argc - 1, argv + 1, kw, ARRAY_SIZE(kw)) ||
+	    (kw[0].value && !parse_dev(kw[0].name, kw[0].value)))
+		return 1;
+	msg = mapctl_nl_msg(MAPE_CMD_STATS_GET, kw[0].value ? 0 : NLM_F_DUMP);
+	if (!msg)
+		return 1;
+	if (kw[0].value && nla_put_string(msg, MAPE_A_IFNAME, kw[0].value)) {
+		nlmsg_free(msg);
+		mapctl_err("stats: request too large");
+		return 1;
+	}
+	ok = mapctl_nl_query(msg, "stats", stats_one, &o);
+	if (o.json)
+		json_list_finish(&o.l, ok);
+	return !ok;
+}
