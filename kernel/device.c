@@ -123,7 +123,8 @@ struct mape_dev *mape_dev_find_local(struct net *net,
 		struct mape_params *p = rcu_dereference(md->params);
 
 		if (ipv6_addr_equal(&p->local, addr) &&
-		    (p->cfg.role == MAPE_ROLE_BR || p->ce_valid))
+		    (p->cfg.role == MAPE_ROLE_BR || p->ce_valid) &&
+		    netif_running(md->dev))
 			return md;
 	}
 	return NULL;
