@@ -144,10 +144,12 @@ static void rules_random_vs_model(struct kunit *test)
 
 			/* Half the probes land inside a known prefix. */
 			if (n && rnd(&rs, 2)) {
+				u32 host;
+
 				x = &m[rnd(&rs, n)];
-				a = x->r.prefix4 | (a & ~cpu_to_be32(
-					x->r.prefix4_len ?
-					~0U << (32 - x->r.prefix4_len) : 0));
+				host = x->r.prefix4_len ?
+				       ~(~0U << (32 - x->r.prefix4_len)) : ~0U;
+				a = x->r.prefix4 | (a & cpu_to_be32(host));
 			}
 			x = model_find4(m, n, a);
 			rcu_read_lock();
