@@ -62,15 +62,41 @@ static int params_derive(struct mape_params *p, const char **why)
 	return 0;
 }
 
+/* A copy of old (or zeroed params), with an empty route cache. */
+static struct mape_params *params_alloc(const struct mape_params *old)
+{
+	struct mape_params *p;
+
+	p = old ? kmemdup(old, sizeof(*p), GFP_KERNEL) :
+		  kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return NULL;
+	if (dst_cache_init(&p->dst_cache, GFP_KERNEL)) {
+		kfree(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void params_free(struct mape_params *p)
+{
+	if (!p)
+		return;
+	dst_cache_destroy(&p->dst_cache);
+	kfree(p);
+}
+
+static void params_free_rcu(struct rcu_head *head)
+{
+	params_free(container_of(head, struct mape_params, rcu));
+}
+
 static void params_publish(struct mape_dev *md, struct mape_params *p)
 {
 	struct mape_params *old = mape_params_locked(md);
 
 	rcu_assign_pointer(md->params, p);
-	/* The cached route was made for the old BR and source addresses. */
-	dst_cache_reset(&md->dst_cache);
-	if (old)
-		kfree_rcu(old, rcu);
+	call_rcu(&old->rcu, params_free_rcu);
 }
 
 int mape_dev_set_bmr(struct mape_dev *md, const struct mape_rule *bmr,
@@ -80,7 +106,7 @@ int mape_dev_set_bmr(struct mape_dev *md, const struct mape_rule *bmr,
 	int ret;
 
 	lockdep_assert_held(&md->lock);
-	p = kmemdup(mape_params_locked(md), sizeof(*p), GFP_KERNEL);
+	p = params_alloc(mape_params_locked(md));
 	if (!p)
 		return -ENOMEM;
 	p->has_bmr = !!bmr;
@@ -88,7 +114,7 @@ int mape_dev_set_bmr(struct mape_dev *md, const struct mape_rule *bmr,
 		p->bmr = *bmr;
 	ret = params_derive(p, why);
 	if (ret) {
-		kfree(p);
+		params_free(p);
 		return ret;
 	}
 	params_publish(md, p);
@@ -114,20 +140,41 @@ void mape_stats_read(struct mape_dev *md, u64 *out)
 }
 
 struct mape_dev *mape_dev_find_local(struct net *net,
-				     const struct in6_addr *addr)
+				     const struct in6_addr *addr,
+				     const struct mape_params **pp)
 {
 	struct mape_net *mn = net_generic(net, mape_net_id);
 	struct mape_dev *md;
 
 	list_for_each_entry_rcu(md, &mn->devs, list) {
-		struct mape_params *p = rcu_dereference(md->params);
+		const struct mape_params *p = rcu_dereference(md->params);
 
 		if (ipv6_addr_equal(&p->local, addr) &&
 		    (p->cfg.role == MAPE_ROLE_BR || p->ce_valid) &&
-		    netif_running(md->dev))
+		    netif_running(md->dev)) {
+			*pp = p;
 			return md;
+		}
 	}
 	return NULL;
+}
+
+/* Another device of the namespace already receives at this BR address. */
+static bool br_addr_taken(struct net *net, const struct mape_dev *self,
+			  const struct in6_addr *addr)
+{
+	struct mape_net *mn = net_generic(net, mape_net_id);
+	struct mape_dev *md;
+
+	ASSERT_RTNL();
+	list_for_each_entry(md, &mn->devs, list) {
+		const struct mape_params *p = rtnl_dereference(md->params);
+
+		if (md != self && p->cfg.role == MAPE_ROLE_BR &&
+		    ipv6_addr_equal(&p->cfg.br_addr, addr))
+			return true;
+	}
+	return false;
 }
 
 bool mape_dev_is_mape(const struct net_device *dev)
@@ -160,8 +207,9 @@ void mape_dev_put(struct mape_dev *md)
 }
 
 /*
- * Takes ownership of md->params set by newlink: on failure frees it, on
- * success the destructor will.
+ * On success the destructor owns md->params and everything here; on
+ * failure (or when registration fails before this runs) newlink frees
+ * params.
  */
 static int mape_dev_init(struct net_device *dev)
 {
@@ -169,36 +217,28 @@ static int mape_dev_init(struct net_device *dev)
 	int ret;
 
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	if (!dev->tstats) {
-		ret = -ENOMEM;
-		goto err_params;
-	}
+	if (!dev->tstats)
+		return -ENOMEM;
 	md->stats = netdev_alloc_pcpu_stats(struct mape_pcpu_stats);
 	if (!md->stats) {
 		ret = -ENOMEM;
 		goto err_tstats;
 	}
-	ret = dst_cache_init(&md->dst_cache, GFP_KERNEL);
-	if (ret)
-		goto err_stats;
 	ret = gro_cells_init(&md->gro_cells, dev);
 	if (ret)
-		goto err_dst_cache;
+		goto err_stats;
 	ret = mape_rules_init(&md->rules);
 	if (ret)
 		goto err_gro;
+	md->init_done = true;
 	return 0;
 
 err_gro:
 	gro_cells_destroy(&md->gro_cells);
-err_dst_cache:
-	dst_cache_destroy(&md->dst_cache);
 err_stats:
 	free_percpu(md->stats);
 err_tstats:
 	free_percpu(dev->tstats);
-err_params:
-	kfree(rcu_dereference_protected(md->params, true));
 	return ret;
 }
 
@@ -217,8 +257,7 @@ static void mape_dev_destruct(struct net_device *dev)
 	struct mape_dev *md = netdev_priv(dev);
 
 	mape_rules_destroy(&md->rules);
-	kfree(rcu_dereference_protected(md->params, true));
-	dst_cache_destroy(&md->dst_cache);
+	params_free(rcu_dereference_protected(md->params, true));
 	free_percpu(md->stats);
 	free_percpu(dev->tstats);
 	mutex_destroy(&md->lock);
@@ -259,6 +298,7 @@ static void mape_setup(struct net_device *dev)
 }
 
 static const struct nla_policy mape_policy[IFLA_MAPE_MAX + 1] = {
+	[IFLA_MAPE_UNSPEC]	  = { .strict_start_type = IFLA_MAPE_ROLE },
 	[IFLA_MAPE_ROLE]	  = NLA_POLICY_MAX(NLA_U8, MAPE_ROLE_BR),
 	[IFLA_MAPE_BR_ADDR]	  = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[IFLA_MAPE_EU_PREFIX]	  = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
@@ -306,11 +346,11 @@ static int config_parse(struct net *net, struct mape_config *cfg,
 	if (data[IFLA_MAPE_BR_ADDR])
 		cfg->br_addr = nla_get_in6_addr(data[IFLA_MAPE_BR_ADDR]);
 	if (data[IFLA_MAPE_EU_PREFIX]) {
+		struct in6_addr m;
+
 		cfg->eu_prefix = nla_get_in6_addr(data[IFLA_MAPE_EU_PREFIX]);
 		cfg->eu_len = nla_get_u8(data[IFLA_MAPE_EU_PREFIX_LEN]);
 		cfg->has_eu = true;
-		struct in6_addr m;
-
 		ipv6_addr_prefix(&m, &cfg->eu_prefix, cfg->eu_len);
 		if (!ipv6_addr_equal(&m, &cfg->eu_prefix)) {
 			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_EU_PREFIX],
@@ -345,7 +385,7 @@ static int get_mtu(struct net_device *dev, struct nlattr *data[], u32 *mtu,
 	*mtu = nla_get_u32(data[IFLA_MAPE_MTU]);
 	if (*mtu < dev->min_mtu || *mtu > dev->max_mtu) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_MTU],
-				    "MTU out of range (68..65487)");
+				    "MTU out of range (68..65527)");
 		return -EINVAL;
 	}
 	return 0;
@@ -371,10 +411,15 @@ static int mape_newlink(struct net *net, struct net_device *dev,
 		NL_SET_ERR_MSG(extack, "br-addr is required");
 		return -EINVAL;
 	}
+	if (!net_eq(net, dev_net(dev))) {
+		NL_SET_ERR_MSG(extack,
+			       "create the device in the namespace of its underlay");
+		return -EINVAL;
+	}
 	ret = get_mtu(dev, data, &mtu, extack);
 	if (ret)
 		return ret;
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	p = params_alloc(NULL);
 	if (!p)
 		return -ENOMEM;
 	p->cfg.role = nla_get_u8(data[IFLA_MAPE_ROLE]);
@@ -389,8 +434,14 @@ static int mape_newlink(struct net *net, struct net_device *dev,
 				    "a BR has no end-user prefix");
 		ret = -EINVAL;
 	}
+	if (!ret && p->cfg.role == MAPE_ROLE_BR &&
+	    br_addr_taken(net, NULL, &p->cfg.br_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_BR_ADDR],
+				    "another mape device has this BR address");
+		ret = -EADDRINUSE;
+	}
 	if (ret) {
-		kfree(p);
+		params_free(p);
 		return ret;
 	}
 	params_derive(p, &why);
@@ -411,10 +462,13 @@ static int mape_newlink(struct net *net, struct net_device *dev,
 	else if (!tb[IFLA_MTU])
 		dev->mtu = ETH_DATA_LEN - encap_overhead(&p->cfg);
 
-	/* From here on ndo_init or the destructor own p. */
 	ret = register_netdevice(dev);
-	if (ret)
+	if (ret) {
+		/* After ndo_init the destructor has freed p already. */
+		if (!md->init_done)
+			params_free(p);
 		return ret;
+	}
 	list_add_tail_rcu(&md->list, &mn->devs);
 	return 0;
 }
@@ -453,7 +507,7 @@ static int mape_changelink(struct net_device *dev, struct nlattr *tb[],
 		ret = -EINVAL;
 		goto out;
 	}
-	p = kmemdup(old, sizeof(*p), GFP_KERNEL);
+	p = params_alloc(old);
 	if (!p) {
 		ret = -ENOMEM;
 		goto out;
@@ -461,6 +515,12 @@ static int mape_changelink(struct net_device *dev, struct nlattr *tb[],
 	ret = get_mtu(dev, data, &mtu, extack);
 	if (!ret)
 		ret = config_parse(dev_net(dev), &p->cfg, data, extack);
+	if (!ret && p->cfg.role == MAPE_ROLE_BR &&
+	    br_addr_taken(dev_net(dev), md, &p->cfg.br_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_BR_ADDR],
+				    "another mape device has this BR address");
+		ret = -EADDRINUSE;
+	}
 	if (!ret && params_derive(p, &why)) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_EU_PREFIX],
 				    "end-user prefix is not inside the BMR; delete the BMR first");
@@ -469,7 +529,7 @@ static int mape_changelink(struct net_device *dev, struct nlattr *tb[],
 	if (!ret && mtu)
 		ret = dev_set_mtu(dev, mtu);
 	if (ret) {
-		kfree(p);
+		params_free(p);
 		goto out;
 	}
 	params_publish(md, p);
@@ -494,7 +554,13 @@ static size_t mape_get_size(const struct net_device *dev)
 static int mape_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
 	struct mape_dev *md = netdev_priv(dev);
-	const struct mape_config *cfg = &rtnl_dereference(md->params)->cfg;
+	struct mape_config c;
+	const struct mape_config *cfg = &c;
+
+	/* Rule changes replace params without RTNL: copy under RCU. */
+	rcu_read_lock();
+	c = rcu_dereference(md->params)->cfg;
+	rcu_read_unlock();
 
 	if (nla_put_u8(skb, IFLA_MAPE_ROLE, cfg->role) ||
 	    nla_put_in6_addr(skb, IFLA_MAPE_BR_ADDR, &cfg->br_addr) ||

@@ -41,6 +41,11 @@ struct mape_params {
 	 * on a BR, the MAP address on a CE (all zero until it has one).
 	 */
 	struct in6_addr local;
+	/* The route to the BR, valid for exactly these addresses: a new
+	 * params starts with an empty cache, so no route computed for an
+	 * older configuration survives a change.
+	 */
+	struct dst_cache dst_cache;
 	struct rcu_head rcu;
 };
 
@@ -63,8 +68,8 @@ struct mape_dev {
 	struct mutex lock;		/* serialises params and BMR changes */
 	struct mape_rules rules;
 	struct mape_pcpu_stats __percpu *stats;
-	struct dst_cache dst_cache;	/* route to the BR, on a CE */
 	struct gro_cells gro_cells;
+	bool init_done;			/* ndo_init ran: it owns params */
 };
 
 static inline void mape_stat_add(struct mape_dev *md, enum mape_stat s, u64 n)
@@ -84,9 +89,13 @@ static inline void mape_stat_inc(struct mape_dev *md, enum mape_stat s)
 
 void mape_stats_read(struct mape_dev *md, u64 *out);
 
-/* Caller holds rcu_read_lock(). */
+/*
+ * The running device whose local address is addr, and the params it was
+ * matched with (*pp). Caller holds rcu_read_lock().
+ */
 struct mape_dev *mape_dev_find_local(struct net *net,
-				     const struct in6_addr *addr);
+				     const struct in6_addr *addr,
+				     const struct mape_params **pp);
 
 /* A reference-counted mape device by index or name, or an ERR_PTR. */
 struct mape_dev *mape_dev_get(struct net *net, int ifindex, const char *name);
@@ -104,8 +113,7 @@ int mape_dev_set_bmr(struct mape_dev *md, const struct mape_rule *bmr,
 static inline struct mape_params *mape_params_locked(struct mape_dev *md)
 {
 	return rcu_dereference_protected(md->params,
-					 lockdep_is_held(&md->lock) ||
-					 lockdep_rtnl_is_held());
+					 lockdep_is_held(&md->lock));
 }
 
 int mape_device_init(void);

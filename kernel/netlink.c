@@ -3,9 +3,10 @@
  * The "mape" generic netlink family; the API is documented in
  * include/uapi/linux/mape.h.
  *
- * Commands run under genl_mutex (no parallel_ops); each takes a reference
- * on its device and, to change rules, the device's mutex: never RTNL, so
- * loading a million rules does not stall the rest of networking.
+ * Commands run in parallel (parallel_ops): each takes a reference on its
+ * device and, to change rules, the device's mutexes; never RTNL nor the
+ * global genl_mutex, so loading or flushing a million rules stalls
+ * nothing else.
  */
 
 #include <linux/rhashtable.h>
@@ -179,6 +180,7 @@ static int rule_add(struct sk_buff *skb, struct genl_info *info)
 	ret = mape_rule_validate(&r, &why);
 	if (ret) {
 		info->extack->_msg = why;
+		NL_SET_BAD_ATTR(info->extack, info->attrs[MAPE_A_RULE]);
 		return ret;
 	}
 	md = get_dev(info);
@@ -238,18 +240,24 @@ static int rule_del(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(md);
 	mutex_lock(&md->lock);
 	mutex_lock(&md->rules.lock);
-	e = mape_rules_del(&md->rules, r.prefix4, r.prefix4_len);
+	e = mape_rules_find(&md->rules, r.prefix4, r.prefix4_len);
 	mutex_unlock(&md->rules.lock);
 	if (!e) {
 		NL_SET_ERR_MSG(info->extack, "no rule for this IPv4 prefix");
 		ret = -ENOENT;
 		goto out;
 	}
+	/* Forget the BMR first: the only step that can fail. */
 	p = mape_params_locked(md);
 	if (p->has_bmr && p->bmr.prefix4 == r.prefix4 &&
-	    p->bmr.prefix4_len == r.prefix4_len)
-		mape_dev_set_bmr(md, NULL, NULL);
-	mape_rules_free(e);
+	    p->bmr.prefix4_len == r.prefix4_len) {
+		ret = mape_dev_set_bmr(md, NULL, NULL);
+		if (ret)
+			goto out;
+	}
+	mutex_lock(&md->rules.lock);
+	mape_rules_free(mape_rules_del(&md->rules, r.prefix4, r.prefix4_len));
+	mutex_unlock(&md->rules.lock);
 out:
 	mutex_unlock(&md->lock);
 	mape_dev_put(md);
@@ -259,18 +267,21 @@ out:
 static int rule_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mape_dev *md = get_dev(info);
+	int ret = 0;
 
 	if (IS_ERR(md))
 		return PTR_ERR(md);
 	mutex_lock(&md->lock);
-	mutex_lock(&md->rules.lock);
-	mape_rules_flush(&md->rules);
-	mutex_unlock(&md->rules.lock);
 	if (mape_params_locked(md)->has_bmr)
-		mape_dev_set_bmr(md, NULL, NULL);
+		ret = mape_dev_set_bmr(md, NULL, NULL);
+	if (!ret) {
+		mutex_lock(&md->rules.lock);
+		mape_rules_flush(&md->rules);
+		mutex_unlock(&md->rules.lock);
+	}
 	mutex_unlock(&md->lock);
 	mape_dev_put(md);
-	return 0;
+	return ret;
 }
 
 /*
@@ -697,7 +708,7 @@ static struct genl_family mape_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= mape_genl_ops,
 	.n_ops		= ARRAY_SIZE(mape_genl_ops),
-	.resv_start_op	= MAPE_CMD_STATS_GET + 1,
+	.parallel_ops	= true,
 };
 
 int __init mape_genl_init(void)

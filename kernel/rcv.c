@@ -19,8 +19,11 @@
 #include "device.h"
 #include "packet.h"
 
-/* Below ip6tnl's 1: mape looks first, and only at its own addresses. */
-#define MAPE_TUNNEL6_PRIORITY	0
+/*
+ * Ahead of ip6_vti (0) and ip6tnl (1): mape looks first, and only at its
+ * own addresses.
+ */
+#define MAPE_TUNNEL6_PRIORITY	-1
 
 static int drop(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
 {
@@ -125,13 +128,13 @@ static int mape_rcv(struct sk_buff *skb)
 	struct in6_addr src;
 	const struct iphdr *iph;
 	struct mape_dev *md;
+	u16 outer_nh;
 	u8 outer_ds;
 	int ret;
 
-	md = mape_dev_find_local(dev_net(skb->dev), &ip6h->daddr);
+	md = mape_dev_find_local(dev_net(skb->dev), &ip6h->daddr, &p);
 	if (!md)
 		return -EINVAL;		/* not ours: the next handler's */
-	p = rcu_dereference(md->params);
 	src = ip6h->saddr;
 	outer_ds = ipv6_get_dsfield(ip6h);
 
@@ -139,8 +142,9 @@ static int mape_rcv(struct sk_buff *skb)
 		return drop(md, skb, MAPE_STAT_DECAP_SPOOF);
 
 	/* tunnel6 pulled the inner IPv4 header's first 20 bytes. */
-	skb->mac_header = skb->network_header;
+	outer_nh = skb->network_header;
 	skb_reset_network_header(skb);
+	skb_reset_mac_header(skb);
 	iph = ip_hdr(skb);
 	if (iph->version != 4 || iph->ihl < 5 ||
 	    !pskb_may_pull(skb, iph->ihl * 4))
@@ -150,6 +154,14 @@ static int mape_rcv(struct sk_buff *skb)
 		ret = check_source(md, p, skb, &src, MAPE_RULE_BMR | MAPE_RULE_FMR);
 	else
 		ret = check_ce(md, p, skb, &src);
+	if (ret == MAPE_STAT_DECAP_SPOOF && p->cfg.role == MAPE_ROLE_BR) {
+		/* RFC 7597 section 8.1: tell the source its address failed
+		 * the BR's ingress policy.
+		 */
+		skb->network_header = outer_nh;
+		__skb_push(skb, -skb_network_offset(skb));
+		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_POLICY_FAIL, 0);
+	}
 	if (ret)
 		return drop(md, skb, ret);
 
@@ -176,8 +188,9 @@ static int mape_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 {
 	const struct ipv6hdr *ip6h = (const struct ipv6hdr *)skb->data;
 	struct net *net = dev_net(skb->dev);
+	const struct mape_params *p;
 
-	if (!mape_dev_find_local(net, &ip6h->saddr))
+	if (!mape_dev_find_local(net, &ip6h->saddr, &p))
 		return -ENOENT;
 	if (type == ICMPV6_PKT_TOOBIG)
 		ip6_update_pmtu(skb, net, info, 0, 0, sock_net_uid(net, NULL));

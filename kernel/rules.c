@@ -198,7 +198,8 @@ int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
 
 err_del6:
 	rhashtable_remove_fast(&t->t6, &e->node6, params6);
-	synchronize_rcu();
+	mape_rules_free(e);
+	return ret;
 err_free:
 	kmem_cache_free(rule_cache, e);
 	return ret;
@@ -249,6 +250,8 @@ void mape_rules_flush(struct mape_rules *t)
 	 * never touches freed memory.
 	 */
 	while (READ_ONCE(t->count)) {
+		unsigned int n = 0;
+
 		rhashtable_walk_enter(&t->t4, &it);
 		rhashtable_walk_start(&it);
 		while ((e = rhashtable_walk_next(&it))) {
@@ -256,6 +259,12 @@ void mape_rules_flush(struct mape_rules *t)
 				continue;
 			unlink_entry(t, e);
 			mape_rules_free(e);
+			/* Millions of rules: let grace periods and others run. */
+			if (!(++n % 1024)) {
+				rhashtable_walk_stop(&it);
+				cond_resched();
+				rhashtable_walk_start(&it);
+			}
 		}
 		rhashtable_walk_stop(&it);
 		rhashtable_walk_exit(&it);

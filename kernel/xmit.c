@@ -51,13 +51,13 @@ static void no_ce(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
 	drop(md, skb, s);
 }
 
-static struct dst_entry *route(struct mape_dev *md, struct flowi6 *fl6,
-			       bool cacheable)
+static struct dst_entry *route(struct mape_dev *md, struct dst_cache *cache,
+			       struct flowi6 *fl6)
 {
 	struct dst_entry *dst = NULL;
 
-	if (cacheable)
-		dst = dst_cache_get_ip6(&md->dst_cache, &fl6->saddr);
+	if (cache)
+		dst = dst_cache_get_ip6(cache, &fl6->saddr);
 	if (dst)
 		return dst;
 	dst = ip6_route_output(md->net, NULL, fl6);
@@ -68,12 +68,12 @@ static struct dst_entry *route(struct mape_dev *md, struct flowi6 *fl6,
 	dst = xfrm_lookup(md->net, dst, flowi6_to_flowi(fl6), NULL, 0);
 	if (IS_ERR(dst))
 		return NULL;
-	if (cacheable)
-		dst_cache_set_ip6(&md->dst_cache, dst, &fl6->saddr);
+	if (cache)
+		dst_cache_set_ip6(cache, dst, &fl6->saddr);
 	return dst;
 }
 
-static int encap(struct mape_dev *md, const struct mape_params *p,
+static int encap(struct mape_dev *md, struct mape_params *p,
 		 struct sk_buff *skb, const struct in6_addr *saddr,
 		 const struct in6_addr *daddr)
 {
@@ -101,10 +101,13 @@ static int encap(struct mape_dev *md, const struct mape_params *p,
 
 	dsfield = cfg->tclass == MAPE_TCLASS_INHERIT ? inner_tos : cfg->tclass;
 	dsfield = INET_ECN_encapsulate(dsfield, inner_tos);
-	fl6.flowlabel = ip6_make_flowinfo(dsfield, 0);
 
-	/* Only the route to the BR has one destination worth caching. */
-	dst = route(md, &fl6, ipv6_addr_equal(daddr, &cfg->br_addr));
+	/* Only the route to the BR has one destination worth caching, and
+	 * only while nothing else (a mark) can select another route. The
+	 * traffic class is left out of the route key for the same reason.
+	 */
+	dst = route(md, ipv6_addr_equal(daddr, &cfg->br_addr) && !skb->mark ?
+		    &p->dst_cache : NULL, &fl6);
 	if (!dst) {
 		DEV_STATS_INC(dev, tx_carrier_errors);
 		drop(md, skb, MAPE_STAT_NO_ROUTE);
@@ -210,7 +213,7 @@ static bool ce_port(struct mape_dev *md, struct sk_buff *skb,
  * a destination covered by an FMR goes straight to that CE (mesh), any
  * other to the BR.
  */
-static void xmit_ce(struct mape_dev *md, const struct mape_params *p,
+static void xmit_ce(struct mape_dev *md, struct mape_params *p,
 		    struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
@@ -260,7 +263,7 @@ static void xmit_ce(struct mape_dev *md, const struct mape_params *p,
  * RFC 7597 section 7.2 (BR, from the IPv4 Internet into the domain): the
  * destination address and port select the CE.
  */
-static void xmit_br(struct mape_dev *md, const struct mape_params *p,
+static void xmit_br(struct mape_dev *md, struct mape_params *p,
 		    struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
@@ -285,8 +288,8 @@ static void xmit_br(struct mape_dev *md, const struct mape_params *p,
 netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct mape_dev *md = netdev_priv(dev);
-	const struct mape_params *p = rcu_dereference_bh(md->params);
 	const struct iphdr *iph;
+	struct mape_params *p;
 
 	if (skb->protocol != htons(ETH_P_IP)) {
 		/* IPv6 neighbour and multicast chatter on the device itself:
@@ -304,10 +307,16 @@ netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)
 	    !pskb_network_may_pull(skb, iph->ihl * 4))
 		goto bad;
 
+	/* Not every caller holds rcu_read_lock() besides the _bh one (a
+	 * qdisc run from net_tx_action, AF_PACKET): the rule table needs it.
+	 */
+	rcu_read_lock();
+	p = rcu_dereference(md->params);
 	if (p->cfg.role == MAPE_ROLE_BR)
 		xmit_br(md, p, skb);
 	else
 		xmit_ce(md, p, skb);
+	rcu_read_unlock();
 	return NETDEV_TX_OK;
 
 bad:
