@@ -731,3 +731,25 @@ const char *mapctl_nl_dev(struct nlattr **tb)
 	}
 	return name;
 }
+
+int mapctl_nl_per_dev(int argc, char *argv[], u8 cmd, const char *what,
+		      mapctl_nl_reply reply, void *arg)
+{
+	struct keyword kw[] = { { .name = "dev" } };
+	const char *dev;
+	struct nl_msg *msg;
+
+	if (!parse_keywords(argc, argv, kw, ARRAY_SIZE(kw)) ||
+	    (kw[0].value && !parse_dev(kw[0].name, kw[0].value)))
+		return -1;
+	dev = kw[0].value;
+	msg = mapctl_nl_msg(cmd, dev ? 0 : NLM_F_DUMP);
+	if (!msg)
+		return 0;
+	if (dev && nla_put_string(msg, MAPE_A_IFNAME, dev)) {
+		nlmsg_free(msg);
+		mapctl_err("%s: request too large", what);
+		return 0;
+	}
+	return mapctl_nl_query(msg, what, reply, arg);
+}

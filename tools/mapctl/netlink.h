@@ -40,6 +40,15 @@ bool mapctl_nl_query(struct nl_msg *msg, const char *what,
 		     mapctl_nl_reply reply, void *arg);
 
 /*
+ * The "CMD [dev NAME]" commands (show, stats): a do for one device, a dump
+ * of all without dev; argv is the command's arguments after its name.
+ * Returns -1 on bad arguments (already reported), else what
+ * mapctl_nl_query() returned.
+ */
+int mapctl_nl_per_dev(int argc, char *argv[], u8 cmd, const char *what,
+		      mapctl_nl_reply reply, void *arg);
+
+/*
  * Pipelining for -b. drain() sends what is queued and reads every
  * outstanding ack; false when one of them (or any before) failed.
  */

@@ -212,27 +212,17 @@ static bool show_one(struct nlattr **tb, void *arg)
 
 int show_main(int argc, char *argv[])
 {
-	struct keyword kw[] = { { .name = "dev" } };
 	struct out o = { .json = mapctl_opts.json };
-	struct nl_msg *msg;
-	bool ok;
+	int ok;
 
 	if (argc == 2 && is_help(argv[1])) {
 		usage(stdout);
 		return 0;
 	}
-	if (!parse_keywords(argc - 1, argv + 1, kw, ARRAY_SIZE(kw)) ||
-	    (kw[0].value && !parse_dev(kw[0].name, kw[0].value)))
+	ok = mapctl_nl_per_dev(argc - 1, argv + 1, MAPE_CMD_DOMAIN_GET, "show",
+			       show_one, &o);
+	if (ok < 0)
 		return 1;
-	msg = mapctl_nl_msg(MAPE_CMD_DOMAIN_GET, kw[0].value ? 0 : NLM_F_DUMP);
-	if (!msg)
-		return 1;
-	if (kw[0].value && nla_put_string(msg, MAPE_A_IFNAME, kw[0].value)) {
-		nlmsg_free(msg);
-		mapctl_err("show: request too large");
-		return 1;
-	}
-	ok = mapctl_nl_query(msg, "show", show_one, &o);
 	if (o.json)
 		json_list_finish(&o.l, ok);
 	return !ok;
