@@ -125,6 +125,8 @@ void mape_stats_read(struct mape_dev *md, u64 *out)
 {
 	unsigned int cpu, i, start;
 
+	struct mape_frag_stats fs;
+
 	memset(out, 0, sizeof(u64) * __MAPE_STAT_MAX);
 	for_each_possible_cpu(cpu) {
 		const struct mape_pcpu_stats *st = per_cpu_ptr(md->stats, cpu);
@@ -137,6 +139,11 @@ void mape_stats_read(struct mape_dev *md, u64 *out)
 		for (i = 0; i < __MAPE_STAT_MAX; i++)
 			out[i] += v[i];
 	}
+	/* The cache counts what it decides alone (expiry, overflow). */
+	mape_frag_stats_read(&md->frags, &fs);
+	out[MAPE_STAT_V4_FRAG_DROPS] += fs.expired_frags;
+	out[MAPE_STAT_V4_FRAG_EXPIRED] += fs.expired;
+	out[MAPE_STAT_V4_FRAG_OVERFLOW] += fs.overflow;
 }
 
 struct mape_dev *mape_dev_find_local(struct net *net,
@@ -230,9 +237,14 @@ static int mape_dev_init(struct net_device *dev)
 	ret = mape_rules_init(&md->rules);
 	if (ret)
 		goto err_gro;
+	ret = mape_frag_init(&md->frags);
+	if (ret)
+		goto err_rules;
 	md->init_done = true;
 	return 0;
 
+err_rules:
+	mape_rules_destroy(&md->rules);
 err_gro:
 	gro_cells_destroy(&md->gro_cells);
 err_stats:
@@ -256,6 +268,7 @@ static void mape_dev_destruct(struct net_device *dev)
 {
 	struct mape_dev *md = netdev_priv(dev);
 
+	mape_frag_destroy(&md->frags);
 	mape_rules_destroy(&md->rules);
 	params_free(rcu_dereference_protected(md->params, true));
 	free_percpu(md->stats);

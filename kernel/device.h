@@ -7,6 +7,7 @@
 #include <net/dst_cache.h>
 #include <net/gro_cells.h>
 
+#include "frag.h"
 #include "mapping.h"
 #include "rules.h"
 
@@ -69,6 +70,7 @@ struct mape_dev {
 	struct mape_rules rules;
 	struct mape_pcpu_stats __percpu *stats;
 	struct gro_cells gro_cells;
+	struct mape_frag_cache frags;	/* virtual reassembly, own lock */
 	bool init_done;			/* ndo_init ran: it owns params */
 };
 

@@ -57,15 +57,19 @@ static enum mape_stat port_error(int err)
 	}
 }
 
+/* Returned by the checks for a non-first fragment the cache must judge. */
+#define NEEDS_FIRST	(-EAGAIN)
+
 /*
  * Section 8.1: the outer source must be exactly the MAP address of the CE
  * that owns the inner source address and port, under a rule covering the
  * outer source. types says which rules qualify (any on a BR, FMRs on a
- * CE). Returns 0 or the reason to drop.
+ * CE). Returns 0 or the reason to drop, or NEEDS_FIRST for a fragment
+ * without a port; *first tells a first fragment whose port passed.
  */
 static int check_source(struct mape_dev *md, const struct mape_params *p,
 			struct sk_buff *skb, const struct in6_addr *src,
-			u8 types)
+			u8 types, bool *first)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct mape_rule_entry *e;
@@ -79,11 +83,14 @@ static int check_source(struct mape_dev *md, const struct mape_params *p,
 				    e->rule.prefix4_len))
 		return MAPE_STAT_DECAP_SPOOF;
 	ret = ce_port(&e->rule, skb, MAPE_CE_IS_SRC, &port);
+	if (ret == -EAGAIN)
+		return NEEDS_FIRST;
 	if (ret)
 		return port_error(ret);
 	if (!mape_rule_map4(&e->rule, iph->saddr, port, p->cfg.ifid, &expect) ||
 	    !ipv6_addr_equal(&expect, src))
 		return MAPE_STAT_DECAP_SPOOF;
+	*first = e->rule.psid_len && (iph->frag_off & htons(IP_MF));
 	return 0;
 }
 
@@ -93,31 +100,108 @@ static int check_source(struct mape_dev *md, const struct mape_params *p,
  * and only for its own address and ports.
  */
 static int check_ce(struct mape_dev *md, const struct mape_params *p,
-		    struct sk_buff *skb, const struct in6_addr *src)
+		    struct sk_buff *skb, const struct in6_addr *src, bool *first)
 {
 	const struct iphdr *iph = ip_hdr(skb);
+	int source = 0;
 	u16 port;
 	int ret;
 
 	if (!ipv6_addr_equal(src, &p->cfg.br_addr)) {
-		ret = check_source(md, p, skb, src, MAPE_RULE_FMR);
-		if (ret)
-			return ret;
+		source = check_source(md, p, skb, src, MAPE_RULE_FMR, first);
+		if (source > 0)
+			return source;
 	}
 	if (!mape_ipv4_prefix_match(iph->daddr, p->ce.ip4, p->ce.ip4_len))
 		return MAPE_STAT_DECAP_WRONG_DST;
 	if (!p->ce.ports.len)
-		return 0;
+		return source;
 	ret = mape_ipv4_ce_port(skb, MAPE_CE_IS_DST, &port);
 	/* A later fragment has no port: the IPv4 reassembly that follows
 	 * needs its first fragment, which was checked.
 	 */
 	if (ret == -EAGAIN)
-		return 0;
+		return source;
 	if (ret)
 		return port_error(ret);
 	if (!mape_port_in_set(&p->ce.ports, port))
 		return MAPE_STAT_PORT_SET;
+	return source;
+}
+
+/*
+ * RFC 7597 section 8.3.2, receive: a non-first fragment on a shared
+ * address is accepted only from the outer source its first fragment came
+ * from; before its first it waits. Returns 0 to deliver, -EINPROGRESS when
+ * held, or the reason to drop.
+ */
+static int frag_check(struct mape_dev *md, struct sk_buff *skb,
+		      const struct in6_addr *src, u8 outer_ds)
+{
+	struct mape_frag_key key;
+	struct in6_addr first;
+
+	mape_frag_key_init(&key, ip_hdr(skb), MAPE_FRAG_RX);
+	/* Held for seconds: keep no route nor device but our own. */
+	skb_dst_drop(skb);
+	skb->dev = md->dev;
+	MAPE_FRAG_CB(skb)->dsfield = outer_ds;
+	switch (mape_frag_lookup(&md->frags, &key, src, true, &first, skb)) {
+	case MAPE_FRAG_FOUND:
+		mape_stat_inc(md, MAPE_STAT_V4_REASSEMBLED);
+		return 0;
+	case MAPE_FRAG_HELD:
+		return -EINPROGRESS;
+	case MAPE_FRAG_SPOOF:
+		return MAPE_STAT_DECAP_SPOOF;
+	default:
+		return MAPE_STAT_V4_FRAG_DROPS;
+	}
+}
+
+/* Decapsulate an accepted packet and hand it to the IPv4 stack. */
+static int deliver(struct mape_dev *md, struct sk_buff *skb, u8 outer_ds)
+{
+	/* Clears the IPv6-tunnel GSO bits of a packet that came in whole. */
+	if (iptunnel_pull_header(skb, 0, htons(ETH_P_IP), false))
+		return drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	__skb_tunnel_rx(skb, md->dev, md->net);
+	/* RFC 6040: a CE mark on the outer header reaches the inner one. */
+	if (INET_ECN_decapsulate(skb, outer_ds, ipv4_get_dsfield(ip_hdr(skb))) > 1) {
+		DEV_STATS_INC(md->dev, rx_frame_errors);
+		return drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+	}
+	mape_stat_inc(md, MAPE_STAT_DECAPS);
+	mape_stat_add(md, MAPE_STAT_DECAP_BYTES, skb->len);
+	dev_sw_netstats_rx_add(md->dev, skb->len);
+	gro_cells_receive(&md->gro_cells, skb);
+	return 0;
+}
+
+/*
+ * A first fragment passed: record its outer source, deliver it, then the
+ * fragments held for it that came from the same source.
+ */
+static int deliver_first(struct mape_dev *md, struct sk_buff *skb,
+			 const struct in6_addr *src, u8 outer_ds)
+{
+	struct sk_buff_head ok, bad;
+	struct mape_frag_key key;
+	struct sk_buff *h;
+
+	__skb_queue_head_init(&ok);
+	__skb_queue_head_init(&bad);
+	mape_frag_key_init(&key, ip_hdr(skb), MAPE_FRAG_RX);
+	mape_frag_record(&md->frags, &key, src, true, &ok, &bad);
+	deliver(md, skb, outer_ds);
+	while ((h = __skb_dequeue(&ok))) {
+		mape_stat_inc(md, MAPE_STAT_V4_FRAG_RELEASED);
+		mape_stat_inc(md, MAPE_STAT_V4_REASSEMBLED);
+		deliver(md, h, MAPE_FRAG_CB(h)->dsfield);
+	}
+	while ((h = __skb_dequeue(&bad)))
+		drop(md, h, MAPE_STAT_DECAP_SPOOF);
 	return 0;
 }
 
@@ -128,6 +212,7 @@ static int mape_rcv(struct sk_buff *skb)
 	struct in6_addr src;
 	const struct iphdr *iph;
 	struct mape_dev *md;
+	bool first = false;
 	u16 outer_nh;
 	u8 outer_ds;
 	int ret;
@@ -151,9 +236,20 @@ static int mape_rcv(struct sk_buff *skb)
 		return drop(md, skb, MAPE_STAT_HEADER_ERRORS);
 
 	if (p->cfg.role == MAPE_ROLE_BR)
-		ret = check_source(md, p, skb, &src, MAPE_RULE_BMR | MAPE_RULE_FMR);
+		ret = check_source(md, p, skb, &src,
+				   MAPE_RULE_BMR | MAPE_RULE_FMR, &first);
 	else
-		ret = check_ce(md, p, skb, &src);
+		ret = check_ce(md, p, skb, &src, &first);
+	if (ret == NEEDS_FIRST) {
+		/* The cache may have taken the skb, or changed its device:
+		 * no ICMPv6 for a fragment.
+		 */
+		ret = frag_check(md, skb, &src, outer_ds);
+		if (ret == -EINPROGRESS)
+			return 0;
+		if (ret)
+			return drop(md, skb, ret);
+	}
 	if (ret == MAPE_STAT_DECAP_SPOOF && p->cfg.role == MAPE_ROLE_BR) {
 		/* RFC 7597 section 8.1: tell the source its address failed
 		 * the BR's ingress policy.
@@ -164,22 +260,9 @@ static int mape_rcv(struct sk_buff *skb)
 	}
 	if (ret)
 		return drop(md, skb, ret);
-
-	/* Clears the IPv6-tunnel GSO bits of a packet that came in whole. */
-	if (iptunnel_pull_header(skb, 0, htons(ETH_P_IP), false))
-		return drop(md, skb, MAPE_STAT_HEADER_ERRORS);
-	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
-	__skb_tunnel_rx(skb, md->dev, md->net);
-	/* RFC 6040: a CE mark on the outer header reaches the inner one. */
-	if (INET_ECN_decapsulate(skb, outer_ds, ipv4_get_dsfield(ip_hdr(skb))) > 1) {
-		DEV_STATS_INC(md->dev, rx_frame_errors);
-		return drop(md, skb, MAPE_STAT_HEADER_ERRORS);
-	}
-	mape_stat_inc(md, MAPE_STAT_DECAPS);
-	mape_stat_add(md, MAPE_STAT_DECAP_BYTES, skb->len);
-	dev_sw_netstats_rx_add(md->dev, skb->len);
-	gro_cells_receive(&md->gro_cells, skb);
-	return 0;
+	if (first)
+		return deliver_first(md, skb, &src, outer_ds);
+	return deliver(md, skb, outer_ds);
 }
 
 /* ICMPv6 errors about packets a mape device sent (their source is ours). */

@@ -209,6 +209,68 @@ static bool ce_port(struct mape_dev *md, struct sk_buff *skb,
 }
 
 /*
+ * RFC 7597 section 8.3.2, transmit: a first fragment whose port chose the
+ * CE records the choice and is sent, then the fragments held for it.
+ */
+static void frag_record(struct mape_dev *md, struct mape_params *p,
+			struct sk_buff *skb, const struct in6_addr *saddr,
+			const struct in6_addr *daddr)
+{
+	struct sk_buff_head held;
+	struct mape_frag_key key;
+	struct sk_buff *h;
+
+	__skb_queue_head_init(&held);
+	mape_frag_key_init(&key, ip_hdr(skb), MAPE_FRAG_TX);
+	mape_frag_record(&md->frags, &key, daddr, false, &held, NULL);
+	encap(md, p, skb, saddr, daddr);
+	while ((h = __skb_dequeue(&held))) {
+		mape_stat_inc(md, MAPE_STAT_V4_FRAG_RELEASED);
+		mape_stat_inc(md, MAPE_STAT_V4_REASSEMBLED);
+		encap(md, p, h, saddr, daddr);
+	}
+}
+
+/* A CE's non-first fragment follows its first to an FMR peer, if known. */
+static bool ce_frag_peer(struct mape_dev *md, struct sk_buff *skb,
+			 struct in6_addr *peer)
+{
+	struct mape_frag_key key;
+
+	mape_frag_key_init(&key, ip_hdr(skb), MAPE_FRAG_TX);
+	if (mape_frag_lookup(&md->frags, &key, NULL, false, peer, skb) !=
+	    MAPE_FRAG_FOUND)
+		return false;
+	mape_stat_inc(md, MAPE_STAT_V4_REASSEMBLED);
+	return true;
+}
+
+/*
+ * A BR's non-first fragment for a shared address goes where its first
+ * went; it waits for a first that has not come yet.
+ */
+static void br_frag(struct mape_dev *md, struct mape_params *p,
+		    struct sk_buff *skb)
+{
+	struct mape_frag_key key;
+	struct in6_addr daddr;
+
+	mape_frag_key_init(&key, ip_hdr(skb), MAPE_FRAG_TX);
+	/* Held for seconds: keep no route nor device but our own. */
+	skb_dst_drop(skb);
+	switch (mape_frag_lookup(&md->frags, &key, NULL, true, &daddr, skb)) {
+	case MAPE_FRAG_FOUND:
+		mape_stat_inc(md, MAPE_STAT_V4_REASSEMBLED);
+		encap(md, p, skb, &p->cfg.br_addr, &daddr);
+		break;
+	case MAPE_FRAG_HELD:
+		break;
+	default:
+		drop(md, skb, MAPE_STAT_V4_FRAG_DROPS);
+	}
+}
+
+/*
  * RFC 7597 section 7.1: the source must be the CE's own address and port;
  * a destination covered by an FMR goes straight to that CE (mesh), any
  * other to the BR.
@@ -248,9 +310,19 @@ static void xmit_ce(struct mape_dev *md, struct mape_params *p,
 			int ret = mape_ipv4_ce_port(skb, MAPE_CE_IS_DST, &port);
 
 			/* Without a port the BR, which sees all, decides. */
-			if (!ret && mape_rule_map4(&e->rule, iph->daddr, port,
-						   p->cfg.ifid, &peer))
+			if (ret == -EAGAIN) {
+				if (ce_frag_peer(md, skb, &peer))
+					daddr = &peer;
+			} else if (!ret && mape_rule_map4(&e->rule, iph->daddr,
+							  port, p->cfg.ifid,
+							  &peer)) {
 				daddr = &peer;
+				if (iph->frag_off & htons(IP_MF)) {
+					frag_record(md, p, skb, &p->ce.addr,
+						    daddr);
+					return;
+				}
+			}
 		} else if (mape_rule_map4(&e->rule, iph->daddr, 0, p->cfg.ifid,
 					  &peer)) {
 			daddr = &peer;
@@ -276,13 +348,22 @@ static void xmit_br(struct mape_dev *md, struct mape_params *p,
 		no_ce(md, skb, MAPE_STAT_NO_RULE);
 		return;
 	}
-	if (e->rule.psid_len && !ce_port(md, skb, MAPE_CE_IS_DST, &port))
-		return;
+	if (e->rule.psid_len) {
+		if (iph->frag_off & htons(IP_OFFSET)) {
+			br_frag(md, p, skb);
+			return;
+		}
+		if (!ce_port(md, skb, MAPE_CE_IS_DST, &port))
+			return;
+	}
 	if (!mape_rule_map4(&e->rule, iph->daddr, port, p->cfg.ifid, &daddr)) {
 		no_ce(md, skb, MAPE_STAT_NO_RULE);
 		return;
 	}
-	encap(md, p, skb, &p->cfg.br_addr, &daddr);
+	if (e->rule.psid_len && (iph->frag_off & htons(IP_MF)))
+		frag_record(md, p, skb, &p->cfg.br_addr, &daddr);
+	else
+		encap(md, p, skb, &p->cfg.br_addr, &daddr);
 }
 
 netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)

@@ -271,30 +271,22 @@ log_test $? "stock CE itself from port $own of its set ($out)"
 
 # Datagrams larger than the tunnel MTU (1460) travel as IPv4 fragments, of
 # which only the first carries a port. RFC 7597 8.3.2 (after RFC 6346
-# 5.3.3): a MAP node receiving IPv4 fragments from outside "has to
-# reassemble the packet before sending the packet onto the MAP link"; and
-# from a CE, the fragments of a datagram whose first fragment passed the
-# port check belong to the same CE. The mape BR does not reassemble yet: it
-# drops every non-first fragment both ways (v4_fragment_drops), so these
-# run only when asked for (MAPE_TEST_FRAGMENTS=1) until it does.
-if [ "${MAPE_TEST_FRAGMENTS:-0}" = 1 ]; then
-	reasm() { ip netns exec "$1" nstat -az IpReasmOKs | awk '/IpReasmOKs/ {print $2}'; }
-	stats_snapshot br
-	r0=$(reasm srv)
-	head -c 3000 /dev/zero | ip netns exec lan nc -u -w 1 -p 42000 $SRV 5998 >/dev/null 2>&1
-	n=$(( $(reasm srv) - r0 ))
-	[ "$n" -eq 1 ] || printf '    srv reassembled %s datagrams; br: %s decaps, %s v4_fragment_drops\n' \
-		"$n" "$(delta br decaps)" "$(delta br v4_fragment_drops)"
-	log_test $(( n != 1 )) "lan -> srv: a 3000-byte UDP datagram (IPv4 fragments) arrives"
-	stats_snapshot br
-	r0=$(reasm lan)
-	head -c 3000 /dev/zero | ip netns exec srv nc -u -w 1 -p 5997 $OWRT_V4 "$FWD" >/dev/null 2>&1
-	n=$(( $(reasm lan) - r0 ))
-	[ "$n" -eq 1 ] || printf '    lan reassembled %s datagrams; br: %s encaps, %s v4_fragment_drops\n' \
-		"$n" "$(delta br encaps)" "$(delta br v4_fragment_drops)"
-	log_test $(( n != 1 )) "srv -> lan: a 3000-byte UDP datagram (IPv4 fragments) arrives (RFC 7597 8.3.2)"
-else
-	log_test $ksft_skip "lan <-> srv: 3000-byte UDP datagrams (IPv4 fragments, RFC 7597 8.3.2)"
-fi
+# 5.3.3): the BR routes the others by its first fragment's decision
+# (virtual reassembly, fragments.sh tests it in depth).
+reasm() { ip netns exec "$1" nstat -az IpReasmOKs | awk '/IpReasmOKs/ {print $2}'; }
+stats_snapshot br
+r0=$(reasm srv)
+head -c 3000 /dev/zero | ip netns exec lan nc -u -w 1 -p 42000 $SRV 5998 >/dev/null 2>&1
+n=$(( $(reasm srv) - r0 ))
+[ "$n" -eq 1 ] || printf '    srv reassembled %s datagrams; br: %s decaps, %s v4_fragment_drops\n' \
+	"$n" "$(delta br decaps)" "$(delta br v4_fragment_drops)"
+log_test $(( n != 1 )) "lan -> srv: a 3000-byte UDP datagram (IPv4 fragments) arrives"
+stats_snapshot br
+r0=$(reasm lan)
+head -c 3000 /dev/zero | ip netns exec srv nc -u -w 1 -p 5997 $OWRT_V4 "$FWD" >/dev/null 2>&1
+n=$(( $(reasm lan) - r0 ))
+[ "$n" -eq 1 ] || printf '    lan reassembled %s datagrams; br: %s encaps, %s v4_fragment_drops\n' \
+	"$n" "$(delta br encaps)" "$(delta br v4_fragment_drops)"
+log_test $(( n != 1 )) "srv -> lan: a 3000-byte UDP datagram (IPv4 fragments) arrives (RFC 7597 8.3.2)"
 
 ksft_exit

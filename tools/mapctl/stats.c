@@ -39,6 +39,9 @@ static const char *const names[] = {
 	[MAPE_STAT_V6_REASSEMBLED] = "v6_reassembled",
 	[MAPE_STAT_V6_FRAG_DROPS] = "v6_fragment_drops",
 	[MAPE_STAT_HEADER_ERRORS] = "header_errors",
+	[MAPE_STAT_V4_FRAG_RELEASED] = "v4_fragments_released",
+	[MAPE_STAT_V4_FRAG_EXPIRED] = "v4_fragment_expiries",
+	[MAPE_STAT_V4_FRAG_OVERFLOW] = "v4_fragment_overflows",
 };
 
 /* Every counter has a name: a new enum mape_stat needs one here. */

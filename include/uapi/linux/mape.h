@@ -215,11 +215,20 @@ enum mape_stat {
 	MAPE_STAT_NO_RULE,		/* no rule (BR) or no CE for the port */
 	MAPE_STAT_PORT_SET,		/* port outside the CE's port set */
 	MAPE_STAT_NO_ROUTE,		/* no IPv6 route for the outer packet */
-	MAPE_STAT_V4_FRAG_DROPS,	/* IPv4 fragments without a port */
-	MAPE_STAT_V4_REASSEMBLED,	/* reserved: virtual reassembly */
+	MAPE_STAT_V4_FRAG_DROPS,	/* IPv4 fragments whose first fragment
+					 * never came (or was not recorded)
+					 */
+	MAPE_STAT_V4_REASSEMBLED,	/* non-first fragments sent or accepted
+					 * on their first one's decision
+					 */
 	MAPE_STAT_V6_REASSEMBLED,	/* reserved: outer IPv6 fragments */
 	MAPE_STAT_V6_FRAG_DROPS,	/* reserved */
 	MAPE_STAT_HEADER_ERRORS,	/* truncated or malformed inner packet */
+	MAPE_STAT_V4_FRAG_RELEASED,	/* fragments held until their first */
+	MAPE_STAT_V4_FRAG_EXPIRED,	/* datagrams expired holding fragments */
+	MAPE_STAT_V4_FRAG_OVERFLOW,	/* fragments the full cache could not
+					 * record or hold
+					 */
 	__MAPE_STAT_MAX
 };
 

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the fragment cache on its own: keys and addresses in,
+ * decisions and held skbs out, no netdevice.
+ */
+
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/skbuff.h>
+#include <net/ipv6.h>
+
+#include "frag.h"
+
+static void key(struct mape_frag_key *k, u16 id, enum mape_frag_dir dir)
+{
+	memset(k, 0, sizeof(*k));
+	k->saddr = htonl(0xcb007102);	/* 203.0.113.2 */
+	k->daddr = htonl(0xc0000212);	/* 192.0.2.18 */
+	k->id = htons(id);
+	k->protocol = IPPROTO_UDP;
+	k->dir = dir;
+}
+
+static void addr(struct in6_addr *a, u8 last)
+{
+	memset(a, 0, sizeof(*a));
+	a->s6_addr32[0] = htonl(0x20010db8);
+	a->s6_addr[15] = last;
+}
+
+static struct sk_buff *frag_skb(struct kunit *test, u32 n)
+{
+	struct sk_buff *skb = alloc_skb(64, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb->mark = n;
+	return skb;
+}
+
+static struct mape_frag_cache *cache(struct kunit *test)
+{
+	struct mape_frag_cache *fc = kunit_kzalloc(test, sizeof(*fc),
+						   GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, fc);
+	KUNIT_ASSERT_EQ(test, mape_frag_init(fc), 0);
+	fc->max_entries = 8;
+	fc->max_held = 8;
+	fc->timeout = 60 * HZ;
+	return fc;
+}
+
+static void frag_record_lookup(struct kunit *test)
+{
+	struct mape_frag_cache *fc = cache(test);
+	struct sk_buff_head ok, bad;
+	struct mape_frag_key k, other;
+	struct in6_addr a, got;
+
+	__skb_queue_head_init(&ok);
+	__skb_queue_head_init(&bad);
+	key(&k, 1, MAPE_FRAG_TX);
+	addr(&a, 1);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, false, &got, NULL),
+			MAPE_FRAG_MISS);
+	KUNIT_EXPECT_TRUE(test, mape_frag_record(fc, &k, &a, false, &ok, &bad));
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, false, &got, NULL),
+			MAPE_FRAG_FOUND);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&got, &a));
+	/* Another ID, or the same datagram the other way, knows nothing. */
+	key(&other, 2, MAPE_FRAG_TX);
+	KUNIT_EXPECT_EQ(test,
+			mape_frag_lookup(fc, &other, NULL, false, &got, NULL),
+			MAPE_FRAG_MISS);
+	key(&other, 1, MAPE_FRAG_RX);
+	KUNIT_EXPECT_EQ(test,
+			mape_frag_lookup(fc, &other, NULL, false, &got, NULL),
+			MAPE_FRAG_MISS);
+	KUNIT_EXPECT_EQ(test, fc->entries, 1U);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&ok));
+	mape_frag_destroy(fc);
+}
+
+static void frag_held_in_order(struct kunit *test)
+{
+	struct mape_frag_cache *fc = cache(test);
+	struct sk_buff_head ok, bad;
+	struct mape_frag_key k;
+	struct in6_addr a, got;
+	struct sk_buff *skb;
+	u32 i;
+
+	__skb_queue_head_init(&ok);
+	__skb_queue_head_init(&bad);
+	key(&k, 7, MAPE_FRAG_TX);
+	addr(&a, 7);
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, true, &got,
+						       frag_skb(test, i)),
+				MAPE_FRAG_HELD);
+	KUNIT_EXPECT_EQ(test, fc->held, 5U);
+	KUNIT_EXPECT_EQ(test, fc->entries, 1U);
+	KUNIT_EXPECT_TRUE(test, mape_frag_record(fc, &k, &a, false, &ok, &bad));
+	KUNIT_EXPECT_EQ(test, fc->held, 0U);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&ok), 5U);
+	for (i = 0; (skb = __skb_dequeue(&ok)); i++) {
+		KUNIT_EXPECT_EQ(test, skb->mark, i);
+		kfree_skb(skb);
+	}
+	/* Once known, a fragment is not held but sent the same way. */
+	skb = frag_skb(test, 9);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, true, &got, skb),
+			MAPE_FRAG_FOUND);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&got, &a));
+	kfree_skb(skb);
+	mape_frag_destroy(fc);
+}
+
+static void frag_outer_source(struct kunit *test)
+{
+	struct mape_frag_cache *fc = cache(test);
+	struct sk_buff_head ok, bad;
+	struct in6_addr ce1, ce2, got;
+	struct mape_frag_key k;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&ok);
+	__skb_queue_head_init(&bad);
+	key(&k, 3, MAPE_FRAG_RX);
+	addr(&ce1, 1);
+	addr(&ce2, 2);
+	/* Before the first: one from each source waits. */
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, &ce2, true, &got,
+					       frag_skb(test, 1)),
+			MAPE_FRAG_HELD);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, &ce1, true, &got,
+					       frag_skb(test, 2)),
+			MAPE_FRAG_HELD);
+	KUNIT_EXPECT_TRUE(test, mape_frag_record(fc, &k, &ce1, true, &ok, &bad));
+	KUNIT_ASSERT_EQ(test, skb_queue_len(&ok), 1U);
+	KUNIT_ASSERT_EQ(test, skb_queue_len(&bad), 1U);
+	KUNIT_EXPECT_EQ(test, skb_peek(&ok)->mark, 2U);
+	KUNIT_EXPECT_EQ(test, skb_peek(&bad)->mark, 1U);
+	__skb_queue_purge(&ok);
+	__skb_queue_purge(&bad);
+	/* After: only the first fragment's source is accepted. */
+	skb = frag_skb(test, 3);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, &ce2, true, &got, skb),
+			MAPE_FRAG_SPOOF);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, &ce1, true, &got, skb),
+			MAPE_FRAG_FOUND);
+	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, fc->held, 0U);
+	mape_frag_destroy(fc);
+}
+
+static void frag_overflow(struct kunit *test)
+{
+	struct mape_frag_cache *fc = cache(test);
+	struct mape_frag_stats st;
+	struct sk_buff_head ok, bad;
+	struct mape_frag_key k;
+	struct in6_addr a, got;
+	struct sk_buff *skb;
+	u16 id;
+
+	__skb_queue_head_init(&ok);
+	__skb_queue_head_init(&bad);
+	addr(&a, 1);
+	fc->max_entries = 4;
+	fc->max_held = 3;
+	/* Three held fragments of three datagrams fill the held budget. */
+	for (id = 0; id < 3; id++) {
+		key(&k, id, MAPE_FRAG_RX);
+		KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, &a, true, &got,
+						       frag_skb(test, id)),
+				MAPE_FRAG_HELD);
+	}
+	key(&k, 3, MAPE_FRAG_RX);
+	skb = frag_skb(test, 3);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, &a, true, &got, skb),
+			MAPE_FRAG_FULL);
+	/* A first fragment takes the last entry, the next finds none. */
+	KUNIT_EXPECT_TRUE(test, mape_frag_record(fc, &k, &a, true, &ok, &bad));
+	key(&k, 4, MAPE_FRAG_RX);
+	KUNIT_EXPECT_FALSE(test, mape_frag_record(fc, &k, &a, true, &ok, &bad));
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, &a, true, &got, skb),
+			MAPE_FRAG_FULL);
+	KUNIT_EXPECT_EQ(test, fc->entries, 4U);
+	mape_frag_stats_read(fc, &st);
+	KUNIT_EXPECT_EQ(test, st.overflow, 3ULL);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&ok));
+
+	/* One datagram holds at most MAPE_FRAG_HELD_PER_ENTRY. */
+	mape_frag_destroy(fc);
+	fc = cache(test);
+	fc->max_held = 2 * MAPE_FRAG_HELD_PER_ENTRY;
+	key(&k, 5, MAPE_FRAG_TX);
+	for (id = 0; id < MAPE_FRAG_HELD_PER_ENTRY; id++)
+		KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, true, &got,
+						       frag_skb(test, id)),
+				MAPE_FRAG_HELD);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, true, &got, skb),
+			MAPE_FRAG_FULL);
+	kfree_skb(skb);
+	/* Destroy frees what is held. */
+	mape_frag_destroy(fc);
+}
+
+static void frag_expiry(struct kunit *test)
+{
+	struct mape_frag_cache *fc = cache(test);
+	struct mape_frag_stats st;
+	struct sk_buff_head ok, bad;
+	struct mape_frag_key k, k2;
+	struct in6_addr a, got;
+
+	__skb_queue_head_init(&ok);
+	__skb_queue_head_init(&bad);
+	addr(&a, 1);
+	fc->timeout = 2;
+	key(&k, 1, MAPE_FRAG_TX);
+	key(&k2, 2, MAPE_FRAG_TX);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, true, &got,
+					       frag_skb(test, 1)),
+			MAPE_FRAG_HELD);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, true, &got,
+					       frag_skb(test, 2)),
+			MAPE_FRAG_HELD);
+	KUNIT_EXPECT_TRUE(test, mape_frag_record(fc, &k2, &a, false, &ok, &bad));
+	msleep(jiffies_to_msecs(fc->timeout) + 20);
+	/* Expired: not found any more, whether the gc ran or not. */
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k2, NULL, false, &got, NULL),
+			MAPE_FRAG_MISS);
+	mape_frag_expire(fc);
+	KUNIT_EXPECT_EQ(test, fc->entries, 0U);
+	KUNIT_EXPECT_EQ(test, fc->held, 0U);
+	mape_frag_stats_read(fc, &st);
+	KUNIT_EXPECT_EQ(test, st.expired, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.expired_frags, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.overflow, 0ULL);
+	mape_frag_destroy(fc);
+}
+
+static struct kunit_case frag_cases[] = {
+	KUNIT_CASE(frag_record_lookup),
+	KUNIT_CASE(frag_held_in_order),
+	KUNIT_CASE(frag_outer_source),
+	KUNIT_CASE(frag_overflow),
+	KUNIT_CASE(frag_expiry),
+	{}
+};
+
+static struct kunit_suite frag_suite = {
+	.name = "mape_frag",
+	.test_cases = frag_cases,
+};
+
+kunit_test_suite(frag_suite);
