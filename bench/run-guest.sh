@@ -1,0 +1,719 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mape benchmarks. Runs as root inside the VM (make bench:
+# selftests/vm/run -- bench/run-guest.sh), or on any Linux machine with
+# mape.ko, pktgen, ip6_tunnel and iperf3 (then the figures are absolute).
+# Method and latest results: Documentation/performance.rst.
+#
+#   run-guest.sh [--quick] [--reps N] [--time S] [--sections LIST]
+#                [--rules LIST] [--seed N]
+#
+#   --quick      every benchmark once, tiny (300 packets, 1k rules, a 1 s
+#                TCP flow), prints "TEST: bench ... runs [ OK ]" lines; for
+#                make check
+#   --reps N     repetitions of every measurement (5), interleaved with its
+#                baselines, the order rotating from one round to the next
+#   --time S     measurement window of a packet-rate run (2 s)
+#   --sections   comma-separated subset of pps,rules,scale,tcp (all)
+#   --rules LIST rule counts of the scaling benchmark (1,1000,100000,1000000);
+#                the largest is also the one loaded, dumped and weighed
+#   --seed N     seed of the random rules (7597)
+#   --rate PPS   offered load of the packet-rate runs (0: as fast as
+#                pktgen goes)
+#
+# MAPE_BENCH_KO=PATH replaces the loaded mape.ko by PATH first (to measure a
+# candidate fix against the same baselines); MAPE_BENCH_RAW=FILE keeps the
+# raw results (one line per run; they are also printed with a "# raw" prefix).
+#
+# The DUT is CPU 1: pktgen's thread runs on CPU 0 and sends through a veth
+# whose peer, in the DUT's namespace, steers every packet to CPU 1 with RPS;
+# the DUT forwards it (encapsulating, decapsulating or plain IPv4) to a
+# dummy device, whose tx counter is the far end. A packet rate is the
+# packets delivered per second of CPU 1's non-idle time: the rate one CPU
+# sustains, independent of the generator's speed.
+
+set -u
+dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+QUICK=0
+REPS=5
+TIME=2
+SECTIONS=pps,rules,scale,tcp
+RULES=1,1000,100000,1000000
+SEED=7597
+RATE=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) QUICK=1 ;;
+	--reps) REPS=$2; shift ;;
+	--time) TIME=$2; shift ;;
+	--sections) SECTIONS=$2; shift ;;
+	--rules) RULES=$2; shift ;;
+	--seed) SEED=$2; shift ;;
+	--rate) RATE=$2; shift ;;
+	-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) echo "run-guest.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+if [ $QUICK = 1 ]; then
+	REPS=1
+	RULES=1,1000
+fi
+COUNT=300			# packets of a --quick run
+WARM=0.5			# seconds before a window opens
+
+BR=2001:db8:ffff::1
+CE1=2001:db8:112:3400:0:c000:212:34	# MAP address of 192.0.2.18 PSID 0x34
+CE1_EU=2001:db8:112:3400::/56
+RULE="rule-ipv6 2001:db8:100::/40 rule-ipv4 192.0.2.0/24 ea-len 16 psid-offset 6"
+CE4=192.0.2.18
+SRV=203.0.113.2
+CEPORT=$(( (20 << 10) | (0x34 << 2) | 1 ))	# a port of the CE's set
+SRVPORT=9
+
+W=/tmp/mape-bench
+RAW=${MAPE_BENCH_RAW:-$W/raw}
+declare -A HOLD MAC
+NSLIST=()
+npass=0
+nfail=0
+
+say() { printf '%s\n' "$*"; }
+now() { echo "$EPOCHREALTIME"; }
+
+tline() # WHAT RC
+{
+	if [ "$2" -eq 0 ]; then
+		printf 'TEST: %-60s[ OK ]\n' "$1"
+		npass=$((npass + 1))
+	else
+		printf 'TEST: %-60s[FAIL]\n' "$1"
+		nfail=$((nfail + 1))
+	fi
+}
+
+die() { echo "run-guest.sh: $*" >&2; exit 1; }
+
+cleanup()
+{
+	local ns
+	[ -n "${HOLD[bgen]:-}" ] &&
+		ip netns exec bgen sh -c 'echo stop > /proc/net/pktgen/pgctrl' 2>/dev/null
+	for ns in "${!HOLD[@]}"; do
+		kill "${HOLD[$ns]}" 2>/dev/null
+	done
+	for ns in "${NSLIST[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	wait 2>/dev/null
+}
+trap cleanup EXIT
+
+# A namespace with lo up and a process living in it: /proc/PID/net/dev reads
+# its counters without entering it.
+ns_add()
+{
+	ip netns add "$1" || die "ip netns add $1"
+	NSLIST+=("$1")
+	ip -n "$1" link set lo up
+	ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	ip netns exec "$1" sleep 1000000 &
+	HOLD[$1]=$!
+}
+
+# ---------------------------------------------------------------------------
+# Packet-rate topology: one namespace per device under test, each fed by its
+# own veth from the generator namespace and ending in a dummy "sink0".
+#
+#   [bgen] pktgen (CPU 0) --g-NAME==in--> [NAME] (RPS: CPU 1) --> sink0
+#
+# fwd      plain IPv4 forwarding
+# m-br     mape BR, the domain of selftests/net/topo.sh (CE1 = its ce1)
+# t-br     ip6tnl mode ipip6, local the BR address, remote CE1
+# m-ce     mape CE with CE1's end-user prefix
+# t-ce     ip6tnl mode ipip6, local CE1's MAP address, remote the BR
+# s-N      mape BR with N rules (rule scaling)
+
+dut_add() # NAME
+{
+	local n=$1 f
+	ns_add "$n"
+	ip -n bgen link add "g-$n" type veth peer name in netns "$n"
+	ip -n bgen link set "g-$n" up
+	tc -n bgen qdisc add dev "g-$n" clsact
+	ip -n "$n" link set in up
+	# No IPv6 address on the sink: it sends nothing of its own (RS, MLD).
+	ip -n "$n" link add sink0 type dummy
+	ip -n "$n" link set sink0 addrgenmode none
+	ip -n "$n" link set sink0 up
+	ip netns exec "$n" sh -c 'echo 2 > /sys/class/net/in/queues/rx-0/rps_cpus &&
+		sysctl -qw net.ipv4.conf.in.rp_filter=0' || die "$n: RPS"
+	read -r _ _ f _ < <(ip -n "$n" -br link show dev in)
+	MAC[$n]=$f
+}
+
+br_add() # NAME: a mape BR with the domain's rule
+{
+	local n=$1
+	ip -n "$n" link add mape0 type mape role br br-addr $BR || return 1
+	ip -n "$n" addr add $BR/128 dev mape0 nodad
+	ip -n "$n" link set mape0 up
+	ip -n "$n" route replace 192.0.2.0/24 dev mape0
+	ip netns exec "$n" mapctl rule add dev mape0 bmr $RULE
+}
+
+setup_pps()
+{
+	local n
+	ns_add bgen
+	for n in fwd m-br t-br m-ce t-ce; do
+		dut_add $n
+	done
+	ip -n fwd route add 192.0.2.0/24 dev sink0
+	ip -n fwd route add 203.0.113.0/24 dev sink0
+
+	for n in m-br t-br; do
+		ip -n $n route add 203.0.113.0/24 dev sink0
+		ip -n $n -6 route add 2001:db8:100::/40 dev sink0
+	done
+	br_add m-br || die "m-br: mape BR"
+	ip -n t-br link add t6 type ip6tnl mode ipip6 local $BR remote $CE1 \
+		encaplimit none tclass inherit hoplimit 64 || die "t-br: ip6tnl"
+	ip -n t-br addr add $BR/128 dev t6 nodad
+	ip -n t-br link set t6 up
+	ip -n t-br route add 192.0.2.0/24 dev t6
+
+	for n in m-ce t-ce; do
+		ip -n $n route add $CE4/32 dev sink0
+		ip -n $n -6 route add $BR/128 dev sink0
+	done
+	ip -n m-ce link add mape0 type mape role ce br-addr $BR \
+		end-user-prefix $CE1_EU || die "m-ce: mape CE"
+	ip netns exec m-ce mapctl rule add dev mape0 bmr $RULE
+	ip -n m-ce addr add $CE1/128 dev mape0 nodad
+	ip -n m-ce link set mape0 up
+	ip -n m-ce route add default dev mape0
+	ip -n t-ce link add t6 type ip6tnl mode ipip6 local $CE1 remote $BR \
+		encaplimit none tclass inherit hoplimit 64 || die "t-ce: ip6tnl"
+	ip -n t-ce addr add $CE1/128 dev t6 nodad
+	ip -n t-ce link set t6 up
+	ip -n t-ce route add default dev t6
+}
+
+# The sink's tx packets in namespace $1.
+sink_tx()
+{
+	local name x tp
+	while read -r name x x x x x x x x x tp x; do
+		if [ "$name" = sink0: ]; then
+			echo "$tp"
+			return
+		fi
+	done < "/proc/${HOLD[$1]}/net/dev"
+	echo 0
+}
+
+# CPU 1's idle time, in USER_HZ.
+idle1()
+{
+	local c x idle
+	while read -r c x x x idle x; do
+		if [ "$c" = cpu1 ]; then
+			echo "$idle"
+			return
+		fi
+	done < /proc/stat
+}
+
+ip4sum() # 16-bit words of an IPv4 header without its checksum
+{
+	local s=0 w
+	for w; do s=$((s + w)); done
+	while ((s >> 16)); do s=$(((s & 0xffff) + (s >> 16))); done
+	echo $((~s & 0xffff))
+}
+
+hex4() { local a b c d; IFS=. read -r a b c d <<<"$1"; printf '0x%02x%02x%02x%02x' $a $b $c $d; }
+
+# pedit keys writing the IPv4 + UDP header of length L from SRC:SP to
+# DST:DP at offset OFF of the network header (TTL 64, ID 0, no checksum).
+v4keys() # OFF L SRC SP DST DP
+{
+	local o=$1 l=$2 s d c
+	s=$(hex4 "$3")
+	d=$(hex4 "$5")
+	c=$(ip4sum 0x4500 "$l" 0 0 0x4011 $((s >> 16)) $((s & 0xffff)) \
+		$((d >> 16)) $((d & 0xffff)))
+	printf 'munge offset %d u32 set 0x4500%04x ' $o "$l"
+	printf 'munge offset %d u32 set 0 ' $((o + 4))
+	printf 'munge offset %d u32 set 0x4011%04x ' $((o + 8)) "$c"
+	printf 'munge offset %d u32 set %s ' $((o + 12)) "$s"
+	printf 'munge offset %d u32 set %s ' $((o + 16)) "$d"
+	printf 'munge offset %d u32 set 0x%04x%04x ' $((o + 20)) "$4" "$6"
+	printf 'munge offset %d u32 set 0x%04x0000 ' $((o + 24)) $(($2 - 20))
+}
+
+# pg_setup NAME TEST VARIANT LEN [COUNT]: point pktgen at g-NAME with the
+# packets of TEST (br-enc, br-dec, ce-enc, ce-dec) for VARIANT (fwd gets
+# the IPv4 packet the tunnel carries). Decapsulation traffic is pktgen's
+# IPv6/UDP packet turned into IPv6/IPv4/UDP on the generator's side (tc
+# egress pedit on g-NAME, CPU 0); fwd's packet in a decapsulation test goes
+# through the same rewrite, so both cost the generator the same.
+pg_setup()
+{
+	local n=$1 test=$2 var=$3 l=$4 count=${5:-0}
+	local pg=/proc/${HOLD[bgen]}/net/pktgen f s4 d4 sp dp s6 d6
+	local dev=g-$n
+	case $test in
+	br-enc|ce-dec) s4=$SRV; sp=$SRVPORT; d4=$CE4; dp=$CEPORT; s6=$BR; d6=$CE1 ;;
+	br-dec|ce-enc) s4=$CE4; sp=$CEPORT; d4=$SRV; dp=$SRVPORT; s6=$CE1; d6=$BR ;;
+	esac
+
+	tc -n bgen filter del dev $dev egress 2>/dev/null
+	if [ "${test#*-}" = dec ]; then
+		if [ "$var" = fwd ]; then
+			# shellcheck disable=SC2046
+			tc -n bgen filter add dev $dev egress protocol ip pref 1 \
+				matchall action pedit $(v4keys 0 "$l" $s4 $sp $d4 $dp) \
+				pipe || return 1
+		else
+			# shellcheck disable=SC2046
+			tc -n bgen filter add dev $dev egress protocol ipv6 pref 1 \
+				matchall action pedit munge offset 6 u8 set 4 \
+				$(v4keys 40 "$l" $s4 $sp $d4 $dp) pipe || return 1
+		fi
+	fi
+
+	echo rem_device_all > $pg/kpktgend_0 || return 1
+	echo "add_device $dev" > $pg/kpktgend_0 || return 1
+	f=$pg/$dev
+	echo "count $count" > $f
+	echo "delay 0" > $f
+	echo "xmit_mode queue_xmit" > $f
+	echo "flag NO_TIMESTAMP" > $f
+	[ "$RATE" = 0 ] || echo "ratep $RATE" > $f
+	echo "dst_mac ${MAC[$n]}" > $f
+	if [ "${test#*-}" = dec ] && [ "$var" != fwd ]; then
+		echo "pkt_size $((l + 54))" > $f
+		echo "src6 $s6" > $f
+		echo "dst6 $d6" > $f
+	else
+		echo "pkt_size $((l + 14))" > $f
+		echo "src_min $s4" > $f
+		echo "src_max $s4" > $f
+		echo "dst $d4" > $f
+		echo "udp_src_min $sp" > $f
+		echo "udp_src_max $sp" > $f
+		echo "udp_dst_min $dp" > $f
+		echo "udp_dst_max $dp" > $f
+	fi
+}
+
+pg_start() { ip netns exec bgen sh -c 'echo start > /proc/net/pktgen/pgctrl' 2>/dev/null & PGJOB=$!; }
+pg_stop() { ip netns exec bgen sh -c 'echo stop > /proc/net/pktgen/pgctrl'; wait $PGJOB; }
+
+# The rate pktgen offered, from its result line.
+pg_offered()
+{
+	local line
+	while read -r line; do
+		case $line in
+		*pps*) echo "${line%%pps*}"; return ;;
+		esac
+	done < "/proc/${HOLD[bgen]}/net/pktgen/g-$1"
+	echo 0
+}
+
+# measure NAME TEST VARIANT LEN ROUND: one packet-rate run; appends a raw
+# line "pps TEST/LEN VARIANT ROUND rate delivered busy offered".
+measure()
+{
+	local n=$1 test=$2 var=$3 l=$4 round=$5 a b i0 i1 t0 t1 off
+	pg_setup "$n" "$test" "$var" "$l" || die "pktgen setup $n $test"
+	pg_start
+	sleep $WARM
+	a=$(sink_tx "$n"); i0=$(idle1); t0=$(now)
+	if [ -n "${PROF:-}" ]; then
+		perf record -C "${PROFCPU:-1}" -g -o "$PROF" -- sleep "$TIME" >/dev/null 2>&1
+	else
+		sleep "$TIME"
+	fi
+	b=$(sink_tx "$n"); i1=$(idle1); t1=$(now)
+	pg_stop
+	off=$(pg_offered "$n")
+	raw "$(awk -v t="$test/$l" -v v="$var" -v r="$round" -v a="$a" -v b="$b" \
+		-v t0="$t0" -v t1="$t1" -v i0="$i0" -v i1="$i1" -v off="$off" 'BEGIN {
+		w = t1 - t0; busy = w - (i1 - i0) / 100
+		if (busy < 0.01 * w) busy = 0.01 * w
+		printf "pps %s %s %d %.0f %.0f %.3f %d", t, v, r, (b - a) / busy,
+			(b - a) / w, busy / w, off }')"
+}
+
+# quick_run NAME TEST VARIANT LEN: COUNT packets must all reach the sink.
+quick_run()
+{
+	local n=$1 test=$2 var=$3 l=$4 a b i
+	pg_setup "$n" "$test" "$var" "$l" $COUNT || return 1
+	a=$(sink_tx "$n")
+	ip netns exec bgen sh -c 'echo start > /proc/net/pktgen/pgctrl'
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		b=$(sink_tx "$n")
+		[ $((b - a)) -ge $COUNT ] && break
+		sleep 0.2
+	done
+	raw "pps $test/$l $var 1 0 $((b - a)) 0 $COUNT"
+	[ $((b - a)) -eq $COUNT ] ||
+		{ echo "    $var $test/$l: $((b - a)) of $COUNT packets delivered"; return 1; }
+}
+
+raw() { echo "$1" >> "$RAW"; echo "# raw $1"; }
+
+# rounds TEST LEN NAME:VARIANT...: REPS interleaved rounds, the order
+# rotating by one each round.
+rounds()
+{
+	local test=$1 l=$2 r i k nv
+	shift 2
+	local dut=("$@")
+	nv=${#dut[@]}
+	for ((r = 1; r <= REPS; r++)); do
+		for ((i = 0; i < nv; i++)); do
+			k=${dut[$(((i + r - 1) % nv))]}
+			measure "${k%%:*}" "$test" "${k#*:}" "$l" "$r"
+		done
+	done
+}
+
+mape_errors() # NS: mape0's non-zero drop counters, "name=value ..."
+{
+	ip netns exec "$1" mapctl -j stats dev mape0 |
+		jq -r '.[0] | to_entries | map(select((.value | type) == "number" and
+			.value != 0 and (.key | test("encaps|decaps|bytes|ifindex") | not))) |
+			map("\(.key)=\(.value)") | join(" ")'
+}
+
+run_pps()
+{
+	local test l ok role var
+	say "## packet rates: mape vs ip6tnl vs IPv4 forwarding (pktgen, CPU 1 = DUT)"
+	for test in br-enc br-dec ce-enc ce-dec; do
+		role=${test%-*}
+		for l in 64 1400; do
+			if [ $QUICK = 1 ]; then
+				ok=0
+				for var in mape ip6tnl fwd; do
+					case $var in
+					mape) n=m-$role ;; ip6tnl) n=t-$role ;; fwd) n=fwd ;;
+					esac
+					quick_run $n $test $var $l || ok=1
+				done
+				tline "bench pps $test $l B (mape, ip6tnl, fwd) runs" $ok
+				continue
+			fi
+			say "# $test $l B"
+			rounds $test $l m-$role:mape t-$role:ip6tnl fwd:fwd
+		done
+	done
+	for n in m-br m-ce; do
+		e=$(mape_errors $n)
+		[ -z "$e" ] || say "# warning: $n: mape dropped packets: $e"
+		[ $QUICK = 1 ] && tline "bench pps $n: no mape drops" $([ -z "$e" ]; echo $?)
+	done
+}
+
+# ---------------------------------------------------------------------------
+# Rules: load, dump and memory of the largest rule set, against the same
+# number of IPv4 routes loaded with ip -batch and dumped with ip route show.
+
+meminfo_kb() # the kernel's unreclaimable memory: SUnreclaim + VmallocUsed + Percpu
+{
+	local k v u s=0
+	while read -r k v u; do
+		case $k in
+		SUnreclaim:|VmallocUsed:|Percpu:) s=$((s + v)) ;;
+		esac
+	done < /proc/meminfo
+	echo $s
+}
+
+# The mape_rule_entry cache (SLUB; it may be merged with others of its
+# size): object size, slot size, objects per slab, pages per slab.
+slab_line()
+{
+	local d=/sys/kernel/slab/mape_rule_entry o s n order
+	read -r o < $d/object_size && read -r s < $d/slab_size &&
+		read -r n < $d/objs_per_slab && read -r order < $d/order ||
+		{ echo "0 0 0 0"; return; }
+	echo "$o $s $n $((1 << order))"
+}
+
+rules_files()
+{
+	local nmax=$1 t0 t1
+	mkdir -p $W
+	rm -f $W/routes.*
+	t0=$(now)
+	python3 "$dir/gen-rules.py" $((nmax - 1)) "$SEED" mape0 \
+		--routes $W/routes 100 rt0 > $W/rules || die "gen-rules"
+	# ip -batch grows by kilobytes a line (iproute2 6.1): 100k lines a
+	# process keep it in bounds.
+	split -l 100000 -d -a 3 $W/routes $W/routes. && rm $W/routes
+	t1=$(now)
+	say "# generated $((nmax - 1)) random rules and routes in $(awk -v a=$t0 -v b=$t1 'BEGIN{printf "%.1f", b-a}') s"
+}
+
+# Load the largest set into a fresh BR in s-NMAX; raw "load mapctl ROUND
+# seconds rules bytes-per-rule".
+load_mapctl() # NMAX ROUND
+{
+	local n=s-$1 m0 m1 t0 t1 cnt
+	ip -n $n link del mape0 2>/dev/null
+	br_add $n || die "$n: mape BR"
+	sleep 1
+	m0=$(meminfo_kb)
+	t0=$(now)
+	ip netns exec $n mapctl -b $W/rules || die "mapctl -b failed"
+	t1=$(now)
+	sleep 2
+	m1=$(meminfo_kb)
+	cnt=$(ip netns exec $n mapctl -j show dev mape0 | jq '.[0].rules')
+	[ "$cnt" = "$1" ] || die "$n: $cnt rules loaded, want $1"
+	raw "$(awk -v r=$2 -v t0=$t0 -v t1=$t1 -v n=$1 -v m0=$m0 -v m1=$m1 'BEGIN {
+		printf "load mapctl %d %.3f %d %.1f", r, t1 - t0, n, (m1 - m0) * 1024 / n }')"
+}
+
+load_ip() # NMAX ROUND
+{
+	local m0 m1 t0 t1
+	ip -n rt link del rt0 2>/dev/null
+	ip -n rt link add rt0 type dummy
+	ip -n rt link set rt0 up
+	sleep 1
+	m0=$(meminfo_kb)
+	t0=$(now)
+	ip netns exec rt sh -c "for f in $W/routes.*; do ip -batch \$f || exit 1; done" ||
+		die "ip -batch failed"
+	t1=$(now)
+	sleep 2
+	m1=$(meminfo_kb)
+	raw "$(awk -v r=$2 -v t0=$t0 -v t1=$t1 -v n=$1 -v m0=$m0 -v m1=$m1 'BEGIN {
+		printf "load ip %d %.3f %d %.1f", r, t1 - t0, n, (m1 - m0) * 1024 / n }')"
+}
+
+dump_mapctl() # NMAX ROUND
+{
+	local t0 t1
+	t0=$(now)
+	ip netns exec s-$1 mapctl rule show dev mape0 > /dev/null || die "rule show failed"
+	t1=$(now)
+	raw "$(awk -v r=$2 -v t0=$t0 -v t1=$t1 -v n=$1 'BEGIN {
+		printf "dump mapctl %d %.3f %d", r, t1 - t0, n }')"
+}
+
+dump_ip() # NMAX ROUND
+{
+	local t0 t1
+	t0=$(now)
+	ip -n rt route show table 100 > /dev/null || die "ip route show failed"
+	t1=$(now)
+	raw "$(awk -v r=$2 -v t0=$t0 -v t1=$t1 -v n=$1 'BEGIN {
+		printf "dump ip %d %.3f %d", r, t1 - t0, n }')"
+}
+
+run_rules()
+{
+	local nmax=${RULES##*,} r lines slab
+	say "## rules: load with mapctl -b, dump, memory ($nmax rules; baseline: as many IPv4 routes, ip -batch)"
+	rules_files "$nmax"
+	[ -n "${HOLD[s-$nmax]:-}" ] || dut_add s-$nmax
+	ns_add rt
+	for ((r = 1; r <= REPS; r++)); do
+		if ((r % 2)); then
+			load_mapctl "$nmax" $r; load_ip "$nmax" $r
+		else
+			load_ip "$nmax" $r; load_mapctl "$nmax" $r
+		fi
+	done
+	slab=$(slab_line)
+	raw "slab $slab"
+	for ((r = 1; r <= REPS; r++)); do
+		if ((r % 2)); then
+			dump_mapctl "$nmax" $r; dump_ip "$nmax" $r
+		else
+			dump_ip "$nmax" $r; dump_mapctl "$nmax" $r
+		fi
+	done
+	if [ $QUICK = 1 ]; then
+		lines=$(ip netns exec s-$nmax mapctl rule show dev mape0 | wc -l)
+		tline "bench rules: load $nmax with mapctl -b, dump them ($lines)" \
+			$([ "$lines" = "$nmax" ]; echo $?)
+		set -- $slab
+		tline "bench rules: memory accounting (mape_rule_entry $1 B)" \
+			$([ "$1" -gt 0 ]; echo $?)
+	fi
+	ip -n rt link del rt0
+}
+
+# ---------------------------------------------------------------------------
+# Rule scaling: BR encapsulation and decapsulation (64 B) with N rules, N =
+# each of --rules, in s-N; the largest set is the one run_rules loaded.
+
+run_scale()
+{
+	local nmax=${RULES##*,} n l list=() ok e
+	say "## rule scaling: mape BR with ${RULES//,/, } rules"
+	[ -s $W/rules ] || rules_files "$nmax"
+	for n in ${RULES//,/ }; do
+		[ -n "${HOLD[s-$n]:-}" ] || dut_add s-$n
+		ip -n s-$n route add 203.0.113.0/24 dev sink0
+		ip -n s-$n -6 route add 2001:db8:100::/40 dev sink0
+		if ! ip netns exec s-$n mapctl -j show dev mape0 >/dev/null 2>&1; then
+			br_add s-$n || die "s-$n: mape BR"
+			[ "$n" -gt 1 ] && { head -n $((n - 1)) $W/rules |
+				ip netns exec s-$n mapctl -b - || die "s-$n: mapctl -b"; }
+		fi
+		e=$(ip netns exec s-$n mapctl -j show dev mape0 | jq '.[0].rules')
+		[ "$e" = "$n" ] || die "s-$n: $e rules, want $n"
+		list+=("s-$n:$n")
+	done
+	for test in br-enc br-dec; do
+		if [ $QUICK = 1 ]; then
+			ok=0
+			for n in ${RULES//,/ }; do
+				quick_run s-$n $test $n 64 || ok=1
+			done
+			tline "bench rule scaling $test (${RULES//,/, } rules) runs" $ok
+			continue
+		fi
+		say "# $test 64 B"
+		rounds $test 64 "${list[@]}"
+	done
+}
+
+# ---------------------------------------------------------------------------
+# TCP: one flow from a CE to a server behind the BR, mape and ip6tnl side by
+# side. iperf3 runs its server in the CE (it sends, -R) on a port of the
+# CE's set, so the flow's source port is the CE's; TSO/GSO on everywhere.
+#
+#   [tc-X] CE, iperf3 -s (CPU 0) --wan==wan-- [tb-X] BR --v4==eth0-- [ts-X] iperf3 -c -R (CPU 1)
+
+tcp_add() # X=m|t
+{
+	local x=$1 c=tc-$1 b=tb-$1 s=ts-$1
+	ns_add $c; ns_add $b; ns_add $s
+	ip -n $s link add eth0 type veth peer name v4 netns $b
+	ip -n $s addr add $SRV/24 dev eth0
+	ip -n $s link set eth0 up
+	ip -n $s route add 192.0.2.0/24 via 203.0.113.1
+	ip -n $b addr add 203.0.113.1/24 dev v4
+	ip -n $b link set v4 up
+	ip -n $c link add wan type veth peer name wan netns $b
+	ip -n $c addr add 2001:db8:f0:11::2/64 dev wan nodad
+	ip -n $c link set wan up
+	ip -n $c -6 route add $BR/128 via 2001:db8:f0:11::1
+	ip -n $b addr add 2001:db8:f0:11::1/64 dev wan nodad
+	ip -n $b link set wan up
+	ip -n $b -6 route add 2001:db8:100::/40 via 2001:db8:f0:11::2
+	if [ $x = m ]; then
+		br_add $b || return 1
+		ip -n $c link add mape0 type mape role ce br-addr $BR \
+			end-user-prefix $CE1_EU || return 1
+		ip netns exec $c mapctl rule add dev mape0 bmr $RULE
+		ip -n $c addr add $CE1/128 dev mape0 nodad
+		ip -n $c addr add $CE4/32 dev mape0
+		ip -n $c link set mape0 up
+		ip -n $c route add default dev mape0 src $CE4
+		ip netns exec $c ethtool -K mape0 tso on gso on sg on >/dev/null 2>&1
+	else
+		ip -n $b link add t6 type ip6tnl mode ipip6 local $BR remote $CE1 \
+			encaplimit none tclass inherit hoplimit 64 || return 1
+		ip -n $b addr add $BR/128 dev t6 nodad
+		ip -n $b link set t6 up
+		ip -n $b route add 192.0.2.0/24 dev t6
+		ip -n $c link add t6 type ip6tnl mode ipip6 local $CE1 remote $BR \
+			encaplimit none tclass inherit hoplimit 64 || return 1
+		ip -n $c addr add $CE1/128 dev t6 nodad
+		ip -n $c addr add $CE4/32 dev t6
+		ip -n $c link set t6 up
+		ip -n $c route add default dev t6 src $CE4
+		ip netns exec $c ethtool -K t6 tso on gso on sg on >/dev/null 2>&1
+	fi
+	ip netns exec $c ethtool -K wan tso on gso on sg on >/dev/null 2>&1
+	ip netns exec $c taskset -c 0 iperf3 -s -p $CEPORT -D -1 >/dev/null 2>&1
+}
+
+tcp_run() # X ROUND SECONDS
+{
+	local x=$1 out bps i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		ip netns exec tc-$x ss -Hltn "sport = :$CEPORT" | grep -q . && break
+		ip netns exec tc-$x taskset -c 0 iperf3 -s -p $CEPORT -D -1 >/dev/null 2>&1
+		sleep 0.3
+	done
+	out=$(ip netns exec ts-$x taskset -c 1 iperf3 -c $CE4 -p $CEPORT -R -J \
+		-t "$3" -O 1 2>&1)
+	bps=$(jq '.end.sum_received.bits_per_second // 0' <<<"$out" 2>/dev/null)
+	[ -n "$bps" ] || bps=0
+	case $x in m) v=mape ;; t) v=ip6tnl ;; esac
+	raw "tcp 1flow $v $2 $(printf '%.0f' "$bps")"
+	[ "${bps%.*}" -gt 0 ] || { echo "    iperf3 ($v): ${out:0:400}"; return 1; }
+}
+
+run_tcp()
+{
+	local r x ok=0 secs=4
+	say "## TCP: one flow CE -> server behind the BR, mape vs ip6tnl (iperf3)"
+	tcp_add m || die "TCP topology (mape)"
+	tcp_add t || die "TCP topology (ip6tnl)"
+	[ $QUICK = 1 ] && secs=2
+	sleep 1
+	for ((r = 1; r <= REPS; r++)); do
+		if ((r % 2)); then
+			tcp_run m $r $secs || ok=1; tcp_run t $r $secs || ok=1
+		else
+			tcp_run t $r $secs || ok=1; tcp_run m $r $secs || ok=1
+		fi
+	done
+	[ $QUICK = 1 ] && tline "bench tcp (mape, ip6tnl, iperf3) runs" $ok
+}
+
+# ---------------------------------------------------------------------------
+
+[ "$(id -u)" = 0 ] || die "must run as root (in the VM: make bench)"
+[ "$(nproc)" -ge 2 ] || die "needs 2 CPUs (CPU 0 generates, CPU 1 forwards)"
+for m in pktgen dummy veth ip6_tunnel sch_ingress cls_matchall act_pedit; do
+	modprobe $m || die "modprobe $m"
+done
+if [ -n "${MAPE_BENCH_KO:-}" ]; then
+	rmmod mape 2>/dev/null
+	insmod "$MAPE_BENCH_KO" || die "insmod $MAPE_BENCH_KO"
+	say "# using $MAPE_BENCH_KO"
+fi
+lsmod | grep -q '^mape ' || modprobe mape || die "mape.ko is not loaded"
+for c in mapctl iperf3 jq tc ethtool python3; do
+	command -v $c >/dev/null || die "$c not found"
+done
+# The driver stays off the DUT's CPU.
+taskset -p 1 $$ >/dev/null
+mkdir -p $W
+[ -n "${MAPE_BENCH_RAW:-}" ] || : > "$RAW"
+model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+say "# $(uname -r), $(getconf _NPROCESSORS_ONLN) CPUs ($model), $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB"
+say "# reps $REPS, window ${TIME}s, rules $RULES, seed $SEED$([ $QUICK = 1 ] && echo ', quick')"
+raw "info $(date -u +%FT%TZ) kernel=$(uname -r) cpu=${model// /_} reps=$REPS time=$TIME quick=$QUICK"
+t_start=$(now)
+
+case ,$SECTIONS, in *,pps,*|*,rules,*|*,scale,*) setup_pps ;; esac
+case ,$SECTIONS, in *,pps,*) run_pps ;; esac
+case ,$SECTIONS, in *,rules,*) run_rules ;; esac
+case ,$SECTIONS, in *,scale,*) run_scale ;; esac
+case ,$SECTIONS, in *,tcp,*) run_tcp ;; esac
+
+say "# bench took $(awk -v a=$t_start -v b=$(now) 'BEGIN {printf "%.0f", b - a}') s"
+python3 "$dir/report.py" "$RAW" || nfail=$((nfail + 1))
+if [ $QUICK = 1 ]; then
+	tline "bench report printed" $([ -s "$RAW" ]; echo $?)
+	[ $nfail -eq 0 ]
+fi
