@@ -702,7 +702,10 @@ mkdir -p $W
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 say "# $(uname -r), $(getconf _NPROCESSORS_ONLN) CPUs ($model), $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB"
 say "# reps $REPS, window ${TIME}s, rules $RULES, seed $SEED$([ $QUICK = 1 ] && echo ', quick')"
-raw "info $(date -u +%FT%TZ) kernel=$(uname -r) cpu=${model// /_} reps=$REPS time=$TIME quick=$QUICK"
+ioa=default
+case " $(cat /proc/cmdline) " in *" init_on_alloc=0 "*) ioa=0 ;; *" init_on_alloc=1 "*) ioa=1 ;; esac
+[ $ioa = 0 ] || say "# init_on_alloc is not 0: pktgen zeroes every buffer and may not keep up with the DUT (runs below 90% busy are marked)"
+raw "info $(date -u +%FT%TZ) kernel=$(uname -r) cpu=${model// /_} reps=$REPS time=$TIME quick=$QUICK init_on_alloc=$ioa"
 t_start=$(now)
 
 case ,$SECTIONS, in *,pps,*|*,rules,*|*,scale,*) setup_pps ;; esac

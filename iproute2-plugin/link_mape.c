@@ -29,13 +29,23 @@ static void mape_print_help(struct link_util *lu, int argc, char **argv,
 		"Usage: ... %s role {ce|br} br-addr ADDR [ end-user-prefix PREFIX ]\n"
 		"		[ ifid {rfc|draft03} ] [ dev UNDERLAY ] [ hoplimit HLIM ]\n"
 		"		[ tclass TCLASS ] [ encaplimit ELIM ] [ mtu MTU ]\n"
+		"		[ mtu-v6 MTU6 ] [ frag {outer|inner} ]\n"
+		"		[ v4-reassembly {on|off} ] [ frag-id {psid|keep} ]\n"
+		"		[ frag-entries N ] [ frag-held N ] [ frag-timeout MS ]\n"
 		"\n"
 		"Where:	ADDR	:= IPV6_ADDRESS (on a CE the BR's, on a BR its own)\n"
 		"	PREFIX	:= IPV6_ADDRESS/LEN, host bits zero (CE only)\n"
 		"	HLIM	:= 1..255 (default %d)\n"
 		"	TCLASS	:= { inherit | 0..255 | 0x00..0xff } (default inherit)\n"
 		"	ELIM	:= { none | 0..255 } (default none)\n"
-		"	MTU	:= bytes (default 1460, or UNDERLAY's MTU - 40)\n"
+		"	MTU	:= bytes (default: the underlay's MTU - 40, 48 with\n"
+		"		   an encaplimit; it follows the underlay until set)\n"
+		"	MTU6	:= { none | 1280..65535 }: cap on outer packets\n"
+		"	frag: DF-clear packets too big for the IPv6 path: outer\n"
+		"		fragments (default) or IPv4 fragments, each encapsulated\n"
+		"	frag-id psid: a CE's IPv4 IDs inside its port set\n"
+		"	N	:= 0..1048576 (entries 1..), MS := 1..60000: virtual\n"
+		"		   reassembly limits (default: the module's)\n"
 		"	ifid defaults to rfc; role and ifid cannot change later.\n",
 		lu->id, MAPE_DEFAULT_HOPLIMIT);
 }
@@ -191,6 +201,69 @@ static int add_mtu(struct nlmsghdr *n, const char *arg)
 	return addattr32(n, IPLINK_REQ_MAXLEN, IFLA_MAPE_MTU, v);
 }
 
+static int add_mtu_v6(struct nlmsghdr *n, const char *arg)
+{
+	unsigned long v = 0;
+
+	if (strcmp(arg, "none") && !parse_uint(arg, 1280, 65535, &v))
+		invarg("mtu-v6 is \"none\" or 1280..65535", arg);
+	return addattr32(n, IPLINK_REQ_MAXLEN, IFLA_MAPE_MTU_V6, v);
+}
+
+/* A keyword taking one of two words, sent as 0 or 1. */
+static int add_choice(struct nlmsghdr *n, int type, const char *arg,
+		      const char *w0, const char *w1, const char *msg)
+{
+	if (strcmp(arg, w0) && strcmp(arg, w1))
+		invarg(msg, arg);
+	return addattr8(n, IPLINK_REQ_MAXLEN, type, !strcmp(arg, w1));
+}
+
+static int add_frag_mode(struct nlmsghdr *n, const char *arg)
+{
+	return add_choice(n, IFLA_MAPE_FRAG_MODE, arg, "outer", "inner",
+			  "frag is \"outer\" or \"inner\"");
+}
+
+static int add_v4_reasm(struct nlmsghdr *n, const char *arg)
+{
+	return add_choice(n, IFLA_MAPE_V4_REASSEMBLY, arg, "off", "on",
+			  "v4-reassembly is \"on\" or \"off\"");
+}
+
+static int add_frag_id(struct nlmsghdr *n, const char *arg)
+{
+	return add_choice(n, IFLA_MAPE_FRAG_ID, arg, "keep", "psid",
+			  "frag-id is \"psid\" or \"keep\"");
+}
+
+static int add_frag_entries(struct nlmsghdr *n, const char *arg)
+{
+	unsigned long v;
+
+	if (!parse_uint(arg, 1, 1 << 20, &v))
+		invarg("frag-entries is 1..1048576", arg);
+	return addattr32(n, IPLINK_REQ_MAXLEN, IFLA_MAPE_FRAG_MAX_ENTRIES, v);
+}
+
+static int add_frag_held(struct nlmsghdr *n, const char *arg)
+{
+	unsigned long v;
+
+	if (!parse_uint(arg, 0, 1 << 20, &v))
+		invarg("frag-held is 0..1048576", arg);
+	return addattr32(n, IPLINK_REQ_MAXLEN, IFLA_MAPE_FRAG_MAX_HELD, v);
+}
+
+static int add_frag_timeout(struct nlmsghdr *n, const char *arg)
+{
+	unsigned long v;
+
+	if (!parse_uint(arg, 1, 60000, &v))
+		invarg("frag-timeout is 1..60000 (ms)", arg);
+	return addattr32(n, IPLINK_REQ_MAXLEN, IFLA_MAPE_FRAG_TIMEOUT, v);
+}
+
 /* Every keyword takes one value and owns one bit of the duplicate mask. */
 static const struct {
 	const char *keyword;
@@ -205,6 +278,13 @@ static const struct {
 	{ "tclass",		add_tclass },
 	{ "encaplimit",		add_encap_limit },
 	{ "mtu",		add_mtu },
+	{ "mtu-v6",		add_mtu_v6 },
+	{ "frag",		add_frag_mode },
+	{ "v4-reassembly",	add_v4_reasm },
+	{ "frag-id",		add_frag_id },
+	{ "frag-entries",	add_frag_entries },
+	{ "frag-held",		add_frag_held },
+	{ "frag-timeout",	add_frag_timeout },
 };
 
 static int mape_parse_opt(struct link_util *lu, int argc, char **argv,
@@ -281,6 +361,15 @@ static void print_word(struct rtattr *tb[], int type, const char *key,
 		print_color_uint(PRINT_ANY, COLOR_NONE, key, fmt_num, v);
 }
 
+static void print_u32(struct rtattr *tb[], int type, const char *key,
+		      const char *fmt)
+{
+	const struct rtattr *rta = attr_of(tb, type, sizeof(__u32));
+
+	if (rta)
+		print_color_uint(PRINT_ANY, COLOR_NONE, key, fmt, attr_u32(rta));
+}
+
 static void mape_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 {
 	static const char *const roles[2] = {
@@ -289,6 +378,11 @@ static void mape_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	static const char *const ifids[2] = {
 		[MAPE_IFID_RFC] = "rfc", [MAPE_IFID_DRAFT03] = "draft03",
 	};
+	static const char *const frag_modes[2] = {
+		[MAPE_FRAG_OUTER] = "outer", [MAPE_FRAG_INNER] = "inner",
+	};
+	static const char *const on_off[2] = { "off", "on" };
+	static const char *const frag_ids[2] = { "keep", "psid" };
 	char buf[INET6_ADDRSTRLEN + 4], name[IF_NAMESIZE];
 	const struct rtattr *rta, *len;
 	unsigned int v;
@@ -344,6 +438,25 @@ static void mape_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	else if (rta)
 		print_color_uint(PRINT_ANY, COLOR_NONE, "encaplimit",
 				 "encaplimit %u ", attr_u16(rta));
+
+	rta = attr_of(tb, IFLA_MAPE_MTU_V6, sizeof(__u32));
+	if (rta && !attr_u32(rta))
+		print_color_string(PRINT_ANY, COLOR_NONE, "mtu_v6",
+				   "mtu-v6 %s ", "none");
+	else if (rta)
+		print_color_uint(PRINT_ANY, COLOR_NONE, "mtu_v6", "mtu-v6 %u ",
+				 attr_u32(rta));
+	print_word(tb, IFLA_MAPE_FRAG_MODE, "frag", "frag %s ", "frag %u ",
+		   frag_modes);
+	print_word(tb, IFLA_MAPE_V4_REASSEMBLY, "v4_reassembly",
+		   "v4-reassembly %s ", "v4-reassembly %u ", on_off);
+	print_word(tb, IFLA_MAPE_FRAG_ID, "frag_id", "frag-id %s ",
+		   "frag-id %u ", frag_ids);
+	print_u32(tb, IFLA_MAPE_FRAG_MAX_ENTRIES, "frag_entries",
+		  "frag-entries %u ");
+	print_u32(tb, IFLA_MAPE_FRAG_MAX_HELD, "frag_held", "frag-held %u ");
+	print_u32(tb, IFLA_MAPE_FRAG_TIMEOUT, "frag_timeout",
+		  "frag-timeout %u ");
 }
 
 struct link_util mape_link_util = {

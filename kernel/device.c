@@ -33,8 +33,7 @@ static struct rtnl_link_ops mape_link_ops;
 
 static unsigned int encap_overhead(const struct mape_config *cfg)
 {
-	return MAPE_HLEN +
-	       (cfg->encap_limit != MAPE_ENCAP_LIMIT_NONE ? MAPE_ENCLIM_LEN : 0);
+	return mape_encap_overhead(cfg);
 }
 
 /*
@@ -172,16 +171,24 @@ static bool br_addr_taken(struct net *net, const struct mape_dev *self,
 {
 	struct mape_net *mn = net_generic(net, mape_net_id);
 	struct mape_dev *md;
+	bool taken = false;
 
 	ASSERT_RTNL();
+	/* RTNL keeps the list; a rule change may replace params under
+	 * the device's own lock: read them under RCU.
+	 */
+	rcu_read_lock();
 	list_for_each_entry(md, &mn->devs, list) {
-		const struct mape_params *p = rtnl_dereference(md->params);
+		const struct mape_params *p = rcu_dereference(md->params);
 
 		if (md != self && p->cfg.role == MAPE_ROLE_BR &&
-		    ipv6_addr_equal(&p->cfg.br_addr, addr))
-			return true;
+		    ipv6_addr_equal(&p->cfg.br_addr, addr)) {
+			taken = true;
+			break;
+		}
 	}
-	return false;
+	rcu_read_unlock();
+	return taken;
 }
 
 bool mape_dev_is_mape(const struct net_device *dev)
@@ -278,6 +285,11 @@ static void mape_dev_destruct(struct net_device *dev)
 
 static int mape_change_mtu(struct net_device *dev, int new_mtu)
 {
+	struct mape_dev *md = netdev_priv(dev);
+
+	/* Someone chose this MTU: stop following the underlay. */
+	if (!md->mtu_following)
+		md->mtu_auto = false;
 	dev->mtu = new_mtu;
 	return 0;
 }
@@ -300,7 +312,11 @@ static void mape_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE;
 	dev->addr_len = 0;
 	dev->hard_header_len = 0;
-	dev->needed_headroom = MAPE_HLEN + MAPE_ENCLIM_LEN + LL_MAX_HEADER;
+	/* Room for the outer header on an Ethernet-like underlay; encap()
+	 * raises it for one that needs more. Asking for LL_MAX_HEADER here
+	 * made ip_forward() copy nearly every packet to make the room.
+	 */
+	dev->needed_headroom = MAPE_HLEN + MAPE_ENCLIM_LEN + ETH_HLEN;
 	dev->mtu = ETH_DATA_LEN - MAPE_HLEN;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = IP6_MAX_MTU - MAPE_HLEN - MAPE_ENCLIM_LEN;
@@ -309,6 +325,16 @@ static void mape_setup(struct net_device *dev)
 	dev->hw_features |= MAPE_FEATURES;
 	netif_keep_dst(dev);
 }
+
+static struct netlink_range_validation frag_entries_range = {
+	.min = 1, .max = 1 << 20,
+};
+static struct netlink_range_validation frag_held_range = {
+	.max = 1 << 20,
+};
+static struct netlink_range_validation frag_timeout_range = {
+	.min = 1, .max = 60000,
+};
 
 static const struct nla_policy mape_policy[IFLA_MAPE_MAX + 1] = {
 	[IFLA_MAPE_UNSPEC]	  = { .strict_start_type = IFLA_MAPE_ROLE },
@@ -322,6 +348,16 @@ static const struct nla_policy mape_policy[IFLA_MAPE_MAX + 1] = {
 	[IFLA_MAPE_TCLASS]	  = NLA_POLICY_MAX(NLA_U16, MAPE_TCLASS_INHERIT),
 	[IFLA_MAPE_ENCAP_LIMIT]	  = NLA_POLICY_MAX(NLA_U16, MAPE_ENCAP_LIMIT_NONE),
 	[IFLA_MAPE_MTU]		  = { .type = NLA_U32 },
+	[IFLA_MAPE_MTU_V6]	  = { .type = NLA_U32 },
+	[IFLA_MAPE_FRAG_MODE]	  = NLA_POLICY_MAX(NLA_U8, MAPE_FRAG_INNER),
+	[IFLA_MAPE_V4_REASSEMBLY] = NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_MAPE_FRAG_ID]	  = NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_MAPE_FRAG_MAX_ENTRIES] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &frag_entries_range),
+	[IFLA_MAPE_FRAG_MAX_HELD] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &frag_held_range),
+	[IFLA_MAPE_FRAG_TIMEOUT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &frag_timeout_range),
 };
 
 static int mape_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -385,7 +421,85 @@ static int config_parse(struct net *net, struct mape_config *cfg,
 		cfg->tclass = nla_get_u16(data[IFLA_MAPE_TCLASS]);
 	if (data[IFLA_MAPE_ENCAP_LIMIT])
 		cfg->encap_limit = nla_get_u16(data[IFLA_MAPE_ENCAP_LIMIT]);
+	if (data[IFLA_MAPE_MTU_V6]) {
+		cfg->mtu_v6 = nla_get_u32(data[IFLA_MAPE_MTU_V6]);
+		if (cfg->mtu_v6 &&
+		    (cfg->mtu_v6 < IPV6_MIN_MTU || cfg->mtu_v6 > IP6_MAX_MTU)) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_MTU_V6],
+					    "mtu-v6 is 0 (none) or 1280..65535");
+			return -EINVAL;
+		}
+	}
+	if (data[IFLA_MAPE_FRAG_MODE])
+		cfg->frag_mode = nla_get_u8(data[IFLA_MAPE_FRAG_MODE]);
+	if (data[IFLA_MAPE_V4_REASSEMBLY])
+		cfg->v4_reasm = nla_get_u8(data[IFLA_MAPE_V4_REASSEMBLY]);
+	if (data[IFLA_MAPE_FRAG_ID]) {
+		cfg->frag_id = nla_get_u8(data[IFLA_MAPE_FRAG_ID]);
+		if (cfg->frag_id && cfg->role == MAPE_ROLE_BR) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_FRAG_ID],
+					    "frag-id psid is a CE option");
+			return -EINVAL;
+		}
+	}
 	return 0;
+}
+
+/* The virtual reassembly limits present in data; the others unchanged. */
+static void frag_limits(struct mape_dev *md, struct nlattr *data[])
+{
+	struct mape_frag_limits l;
+
+	mape_frag_get_limits(&md->frags, &l);
+	if (data[IFLA_MAPE_FRAG_MAX_ENTRIES])
+		l.max_entries = nla_get_u32(data[IFLA_MAPE_FRAG_MAX_ENTRIES]);
+	if (data[IFLA_MAPE_FRAG_MAX_HELD])
+		l.max_held = nla_get_u32(data[IFLA_MAPE_FRAG_MAX_HELD]);
+	if (data[IFLA_MAPE_FRAG_TIMEOUT])
+		l.timeout_ms = nla_get_u32(data[IFLA_MAPE_FRAG_TIMEOUT]);
+	mape_frag_set_limits(&md->frags, &l);
+}
+
+/*
+ * The IPv4 MTU the underlay gives: the mtu-v6 cap, else the LINK device,
+ * else the device of a CE's route to its BR; 0 when none says.
+ */
+static unsigned int underlay_mtu(struct net *net, const struct mape_config *cfg)
+{
+	unsigned int mtu = 0;
+
+	if (cfg->mtu_v6) {
+		mtu = cfg->mtu_v6;
+	} else if (cfg->link) {
+		struct net_device *link = __dev_get_by_index(net, cfg->link);
+
+		mtu = link ? link->mtu : 0;
+	} else if (cfg->role == MAPE_ROLE_CE) {
+		struct flowi6 fl6 = { .daddr = cfg->br_addr };
+		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
+
+		if (!dst->error)
+			mtu = dst_mtu(dst);
+		dst_release(dst);
+	}
+	return mtu > encap_overhead(cfg) ? mtu - encap_overhead(cfg) : 0;
+}
+
+/* Set the MTU the underlay gives, if the device still follows it. */
+static void mtu_follow(struct mape_dev *md, const struct mape_config *cfg)
+{
+	struct net_device *dev = md->dev;
+	unsigned int mtu;
+
+	ASSERT_RTNL();
+	if (!md->mtu_auto)
+		return;
+	mtu = underlay_mtu(dev_net(dev), cfg);
+	if (!mtu || mtu == dev->mtu)
+		return;
+	md->mtu_following = true;
+	dev_set_mtu(dev, clamp_t(int, mtu, dev->min_mtu, dev->max_mtu));
+	md->mtu_following = false;
 }
 
 /* IFLA_MAPE_MTU, in range, or 0 when absent. */
@@ -410,7 +524,6 @@ static int mape_newlink(struct net *net, struct net_device *dev,
 {
 	struct mape_net *mn = net_generic(net, mape_net_id);
 	struct mape_dev *md = netdev_priv(dev);
-	struct net_device *link = NULL;
 	struct mape_params *p;
 	const char *why = NULL;
 	u32 mtu;
@@ -465,15 +578,14 @@ static int mape_newlink(struct net *net, struct net_device *dev,
 	mutex_init(&md->lock);
 	RCU_INIT_POINTER(md->params, p);
 
-	if (p->cfg.link)
-		link = __dev_get_by_index(net, p->cfg.link);
-	if (mtu)
+	if (mtu) {
 		dev->mtu = mtu;
-	else if (link && !tb[IFLA_MTU])
-		dev->mtu = clamp_t(int, link->mtu - encap_overhead(&p->cfg),
-				   dev->min_mtu, dev->max_mtu);
-	else if (!tb[IFLA_MTU])
-		dev->mtu = ETH_DATA_LEN - encap_overhead(&p->cfg);
+	} else if (!tb[IFLA_MTU]) {
+		md->mtu_auto = true;
+		mtu = underlay_mtu(net, &p->cfg);
+		dev->mtu = mtu ? clamp_t(int, mtu, dev->min_mtu, dev->max_mtu) :
+				 ETH_DATA_LEN - encap_overhead(&p->cfg);
+	}
 
 	ret = register_netdevice(dev);
 	if (ret) {
@@ -482,6 +594,7 @@ static int mape_newlink(struct net *net, struct net_device *dev,
 			params_free(p);
 		return ret;
 	}
+	frag_limits(md, data);
 	list_add_tail_rcu(&md->list, &mn->devs);
 	return 0;
 }
@@ -545,7 +658,13 @@ static int mape_changelink(struct net_device *dev, struct nlattr *tb[],
 		params_free(p);
 		goto out;
 	}
+	/* Pinned even when equal to the current MTU (no ndo call then). */
+	if (mtu)
+		md->mtu_auto = false;
+	frag_limits(md, data);
 	params_publish(md, p);
+	/* A new link, BR or mtu-v6 may give another MTU. */
+	mtu_follow(md, &p->cfg);
 out:
 	mutex_unlock(&md->lock);
 	return ret;
@@ -561,12 +680,18 @@ static size_t mape_get_size(const struct net_device *dev)
 	       nla_total_size(4) +			/* LINK */
 	       nla_total_size(1) +			/* HOPLIMIT */
 	       nla_total_size(2) +			/* TCLASS */
-	       nla_total_size(2);			/* ENCAP_LIMIT */
+	       nla_total_size(2) +			/* ENCAP_LIMIT */
+	       nla_total_size(4) +			/* MTU_V6 */
+	       nla_total_size(1) +			/* FRAG_MODE */
+	       nla_total_size(1) +			/* V4_REASSEMBLY */
+	       nla_total_size(1) +			/* FRAG_ID */
+	       nla_total_size(4) * 3;		/* FRAG_MAX_*, TIMEOUT */
 }
 
 static int mape_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
 	struct mape_dev *md = netdev_priv(dev);
+	struct mape_frag_limits l;
 	struct mape_config c;
 	const struct mape_config *cfg = &c;
 
@@ -581,7 +706,16 @@ static int mape_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u32(skb, IFLA_MAPE_LINK, cfg->link) ||
 	    nla_put_u8(skb, IFLA_MAPE_HOPLIMIT, cfg->hoplimit) ||
 	    nla_put_u16(skb, IFLA_MAPE_TCLASS, cfg->tclass) ||
-	    nla_put_u16(skb, IFLA_MAPE_ENCAP_LIMIT, cfg->encap_limit))
+	    nla_put_u16(skb, IFLA_MAPE_ENCAP_LIMIT, cfg->encap_limit) ||
+	    nla_put_u32(skb, IFLA_MAPE_MTU_V6, cfg->mtu_v6) ||
+	    nla_put_u8(skb, IFLA_MAPE_FRAG_MODE, cfg->frag_mode) ||
+	    nla_put_u8(skb, IFLA_MAPE_V4_REASSEMBLY, cfg->v4_reasm) ||
+	    nla_put_u8(skb, IFLA_MAPE_FRAG_ID, cfg->frag_id))
+		return -EMSGSIZE;
+	mape_frag_get_limits(&md->frags, &l);
+	if (nla_put_u32(skb, IFLA_MAPE_FRAG_MAX_ENTRIES, l.max_entries) ||
+	    nla_put_u32(skb, IFLA_MAPE_FRAG_MAX_HELD, l.max_held) ||
+	    nla_put_u32(skb, IFLA_MAPE_FRAG_TIMEOUT, l.timeout_ms))
 		return -EMSGSIZE;
 	if (cfg->has_eu &&
 	    (nla_put_in6_addr(skb, IFLA_MAPE_EU_PREFIX, &cfg->eu_prefix) ||
@@ -589,6 +723,40 @@ static int mape_fill_info(struct sk_buff *skb, const struct net_device *dev)
 		return -EMSGSIZE;
 	return 0;
 }
+
+/*
+ * An underlay changed its MTU: the devices following it (through their
+ * LINK, or a CE's route to its BR, which any device may carry) follow.
+ */
+static int mape_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct mape_net *mn;
+	struct mape_dev *md;
+
+	if (event != NETDEV_CHANGEMTU || mape_dev_is_mape(dev))
+		return NOTIFY_DONE;
+	mn = net_generic(dev_net(dev), mape_net_id);
+	list_for_each_entry(md, &mn->devs, list) {
+		struct mape_config cfg;
+
+		/* Params may be replaced by a rule change (not under RTNL);
+		 * mtu_follow() sleeps: a copy.
+		 */
+		rcu_read_lock();
+		cfg = rcu_dereference(md->params)->cfg;
+		rcu_read_unlock();
+		if (cfg.link == dev->ifindex ||
+		    (!cfg.link && !cfg.mtu_v6 && cfg.role == MAPE_ROLE_CE))
+			mtu_follow(md, &cfg);
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block mape_notifier = {
+	.notifier_call = mape_netdev_event,
+};
 
 static struct rtnl_link_ops mape_link_ops __read_mostly = {
 	.kind		= "mape",
@@ -642,15 +810,25 @@ int __init mape_device_init(void)
 	ret = register_pernet_device(&mape_net_ops);
 	if (ret)
 		return ret;
+	ret = register_netdevice_notifier(&mape_notifier);
+	if (ret)
+		goto err_pernet;
 	ret = rtnl_link_register(&mape_link_ops);
 	if (ret)
-		unregister_pernet_device(&mape_net_ops);
+		goto err_notifier;
+	return 0;
+
+err_notifier:
+	unregister_netdevice_notifier(&mape_notifier);
+err_pernet:
+	unregister_pernet_device(&mape_net_ops);
 	return ret;
 }
 
 void mape_device_uninit(void)
 {
 	rtnl_link_unregister(&mape_link_ops);
+	unregister_netdevice_notifier(&mape_notifier);
 	unregister_pernet_device(&mape_net_ops);
 }
 

@@ -2,6 +2,7 @@
 #ifndef _MAPE_DEVICE_H
 #define _MAPE_DEVICE_H
 
+#include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
 #include <net/dst_cache.h>
@@ -25,6 +26,10 @@ struct mape_config {
 	u16 tclass;		/* 0..255 or MAPE_TCLASS_INHERIT */
 	u16 encap_limit;	/* 0..255 or MAPE_ENCAP_LIMIT_NONE */
 	u32 link;
+	u32 mtu_v6;		/* cap on outer packets, 0 for none */
+	u8 frag_mode;		/* enum mape_frag_mode */
+	bool v4_reasm;		/* full IPv4 reassembly before encap */
+	bool frag_id;		/* CE: IPv4 IDs into the PSID set */
 };
 
 /*
@@ -72,6 +77,11 @@ struct mape_dev {
 	struct gro_cells gro_cells;
 	struct mape_frag_cache frags;	/* virtual reassembly, own lock */
 	bool init_done;			/* ndo_init ran: it owns params */
+	/* The MTU follows the underlay until someone sets one; both under
+	 * RTNL. mtu_following tells our own dev_set_mtu() from theirs.
+	 */
+	bool mtu_auto;
+	bool mtu_following;
 };
 
 static inline void mape_stat_add(struct mape_dev *md, enum mape_stat s, u64 n)
@@ -120,6 +130,13 @@ static inline struct mape_params *mape_params_locked(struct mape_dev *md)
 
 int mape_device_init(void);
 void mape_device_uninit(void);
+
+/* Outer header: what the IPv4 MTU loses to the IPv6 one. */
+static inline unsigned int mape_encap_overhead(const struct mape_config *cfg)
+{
+	return sizeof(struct ipv6hdr) +
+	       (cfg->encap_limit != MAPE_ENCAP_LIMIT_NONE ? 8 : 0);
+}
 
 /* xmit.c and rcv.c */
 netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev);

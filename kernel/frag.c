@@ -116,7 +116,9 @@ static struct entry *create(struct mape_frag_cache *fc,
 
 static unsigned long gc_interval(const struct mape_frag_cache *fc)
 {
-	return clamp_t(unsigned long, fc->timeout / 2, HZ / 10, 5 * HZ);
+	/* Unlocked: a limit change racing with this only moves one run. */
+	return clamp_t(unsigned long, READ_ONCE(fc->timeout) / 2, HZ / 10,
+		       5 * HZ);
 }
 
 /* After unlocking: start the gc if this made the cache non-empty. */
@@ -259,6 +261,31 @@ void mape_frag_stats_read(struct mape_frag_cache *fc,
 	spin_unlock_bh(&fc->lock);
 }
 
+void mape_frag_get_limits(struct mape_frag_cache *fc,
+			  struct mape_frag_limits *l)
+{
+	spin_lock_bh(&fc->lock);
+	l->max_entries = fc->max_entries;
+	l->max_held = fc->max_held;
+	l->timeout_ms = fc->timeout_ms;
+	spin_unlock_bh(&fc->lock);
+}
+
+/*
+ * Lower limits apply to what comes next: entries and fragments over them
+ * stay until they expire or their datagram completes.
+ */
+void mape_frag_set_limits(struct mape_frag_cache *fc,
+			  const struct mape_frag_limits *l)
+{
+	spin_lock_bh(&fc->lock);
+	fc->max_entries = l->max_entries;
+	fc->max_held = l->max_held;
+	fc->timeout_ms = l->timeout_ms;
+	WRITE_ONCE(fc->timeout, max(msecs_to_jiffies(l->timeout_ms), 1UL));
+	spin_unlock_bh(&fc->lock);
+}
+
 int mape_frag_init(struct mape_frag_cache *fc)
 {
 	memset(fc, 0, sizeof(*fc));
@@ -269,7 +296,8 @@ int mape_frag_init(struct mape_frag_cache *fc)
 	spin_lock_init(&fc->lock);
 	fc->max_entries = READ_ONCE(frag_max_entries);
 	fc->max_held = READ_ONCE(frag_max_held);
-	fc->timeout = max(msecs_to_jiffies(READ_ONCE(frag_timeout_ms)), 1UL);
+	fc->timeout_ms = READ_ONCE(frag_timeout_ms);
+	fc->timeout = max(msecs_to_jiffies(fc->timeout_ms), 1UL);
 	fc->seed = get_random_u32();
 	INIT_DELAYED_WORK(&fc->gc, gc_work);
 	return 0;

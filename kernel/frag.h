@@ -60,21 +60,34 @@ struct mape_frag_stats {
  * path runs in softirq or with BH disabled). Entries live for timeout
  * jiffies from their creation or from their first fragment; lookups skip
  * (and free) expired ones, the gc work frees the rest and reschedules
- * itself while entries remain. Limits are read from the module parameters
- * at init; KUnit sets them directly.
+ * itself while entries remain. Limits start as the module parameters and
+ * change per device (mape_frag_set_limits); KUnit sets them directly.
  */
 struct mape_frag_cache {
 	spinlock_t lock;			/* everything below but limits */
 	struct hlist_head *buckets;
 	unsigned int entries;		/* under lock */
 	unsigned int held;		/* fragments held, under lock */
-	unsigned int max_entries;
+	unsigned int max_entries;	/* limits: under lock */
 	unsigned int max_held;
 	unsigned long timeout;		/* jiffies */
+	unsigned int timeout_ms;	/* as set */
 	u32 seed;
 	struct mape_frag_stats stats;	/* under lock */
 	struct delayed_work gc;
 };
+
+struct mape_frag_limits {
+	unsigned int max_entries;
+	unsigned int max_held;
+	unsigned int timeout_ms;
+};
+
+/* Per-device limits (IFLA_MAPE_FRAG_*), under the cache's lock. */
+void mape_frag_get_limits(struct mape_frag_cache *fc,
+			  struct mape_frag_limits *l);
+void mape_frag_set_limits(struct mape_frag_cache *fc,
+			  const struct mape_frag_limits *l);
 
 void mape_frag_key_init(struct mape_frag_key *key, const struct iphdr *iph,
 			enum mape_frag_dir dir);

@@ -379,6 +379,25 @@ bool mape_port_in_set(const struct mape_portset *ps, u16 port)
 	return mape_port_psid(ps, port) == ps->psid;
 }
 
+/*
+ * The identifiers of a CE sharing its address have the port set's shape:
+ * A (offset bits) | PSID (len bits) | j (the rest). The low 16 - len bits
+ * of id, j first then A, fill the free fields, so the mapping is the same
+ * for every fragment of a datagram (stateless) and one-to-one over any
+ * 2^(16 - len) consecutive identifiers. Unlike ports, A = 0 is allowed.
+ */
+u16 mape_psid_frag_id(const struct mape_portset *ps, u16 id)
+{
+	unsigned int m = 16 - ps->offset - ps->len;
+	u32 j, a;
+
+	if (!ps->len)
+		return id;
+	j = id & ((1U << m) - 1);
+	a = (id >> m) & ((1U << ps->offset) - 1);
+	return (a << (16 - ps->offset)) | ((u32)ps->psid << m) | j;
+}
+
 unsigned int mape_portset_nranges(const struct mape_portset *ps)
 {
 	if (!ps->len || !ps->offset)

@@ -115,6 +115,12 @@ void mape_portset_range(const struct mape_portset *ps, unsigned int i,
 			u16 *first, u16 *last);
 u32 mape_portset_count(const struct mape_portset *ps);
 
+/*
+ * RFC 7597 section 8.3.3: an IPv4 identifier inside the CE's PSID-derived
+ * set: id's low bits fill the A and j fields around the PSID.
+ */
+u16 mape_psid_frag_id(const struct mape_portset *ps, u16 id);
+
 /* Prefix helpers shared with the rule table. */
 bool mape_ipv6_prefix_match(const struct in6_addr *a, const struct in6_addr *p,
 			    u8 len);

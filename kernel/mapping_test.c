@@ -479,6 +479,49 @@ static void mapping_partition(struct kunit *test)
 	}
 }
 
+/*
+ * Fragment identifiers in the PSID set (RFC 7597 section 8.3.3): always
+ * inside the CE's set, so sets of CEs sharing an address never meet; the
+ * same identifier always gives the same result; one-to-one over 2^(16-k)
+ * consecutive identifiers; without port sharing nothing changes.
+ */
+static void mapping_frag_id(struct kunit *test)
+{
+	static const struct mape_portset sets[] = {
+		{ .offset = 6, .len = 8, .psid = 0x34 },
+		{ .offset = 6, .len = 8, .psid = 0x35 },
+		{ .offset = 0, .len = 4, .psid = 0xf },
+		{ .offset = 4, .len = 12, .psid = 0xabc },
+		{ .offset = 10, .len = 6, .psid = 0 },
+	};
+	static unsigned long seen[BITS_TO_LONGS(65536)];
+	struct mape_portset none = { .offset = 6 };
+	unsigned int i, id, n;
+
+	for (i = 0; i < ARRAY_SIZE(sets); i++) {
+		const struct mape_portset *ps = &sets[i];
+		u16 base = 0xffff - (1U << (16 - ps->len)) / 2;
+
+		for (id = 0; id < 65536; id++) {
+			u16 nid = mape_psid_frag_id(ps, id);
+
+			KUNIT_ASSERT_EQ(test, mape_port_psid(ps, nid), ps->psid);
+			KUNIT_ASSERT_EQ(test, mape_psid_frag_id(ps, id), nid);
+		}
+		/* 2^(16-k) consecutive ones, wrapping, all distinct. */
+		bitmap_zero(seen, 65536);
+		for (n = 0; n < 1U << (16 - ps->len); n++)
+			__set_bit(mape_psid_frag_id(ps, (u16)(base + n)), seen);
+		KUNIT_EXPECT_EQ(test, bitmap_weight(seen, 65536),
+				1U << (16 - ps->len));
+	}
+	for (id = 0; id < 65536; id += 97)
+		KUNIT_EXPECT_EQ(test, mape_psid_frag_id(&none, id), id);
+	/* Two CEs of one address: disjoint. */
+	KUNIT_EXPECT_NE(test, mape_psid_frag_id(&sets[0], 1234),
+			mape_psid_frag_id(&sets[1], 1234));
+}
+
 static struct kunit_case mapping_cases[] = {
 	KUNIT_CASE(mapping_rfc_example1),
 	KUNIT_CASE(mapping_rfc_example2_3),
@@ -492,6 +535,7 @@ static struct kunit_case mapping_cases[] = {
 	KUNIT_CASE(mapping_invalid_prefix),
 	KUNIT_CASE(mapping_roundtrip),
 	KUNIT_CASE(mapping_partition),
+	KUNIT_CASE(mapping_frag_id),
 	{}
 };
 

@@ -8,11 +8,14 @@
  * working beside it. Handlers run under rcu_read_lock().
  */
 
+#include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
+#include <net/icmp.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 #include <net/ip6_route.h>
+#include <net/route.h>
 #include <net/ipv6.h>
 #include <net/xfrm.h>
 
@@ -222,6 +225,12 @@ static int mape_rcv(struct sk_buff *skb)
 		return -EINVAL;		/* not ours: the next handler's */
 	src = ip6h->saddr;
 	outer_ds = ipv6_get_dsfield(ip6h);
+	/* Outer fragments were reassembled by the IPv6 layer before any
+	 * tunnel handler saw them (RFC 2473 section 7): count them here,
+	 * where they become ours.
+	 */
+	if (IP6CB(skb)->flags & IP6SKB_FRAGMENTED)
+		mape_stat_inc(md, MAPE_STAT_V6_REASSEMBLED);
 
 	if (!xfrm6_policy_check(NULL, XFRM_POLICY_IN, skb))
 		return drop(md, skb, MAPE_STAT_DECAP_SPOOF);
@@ -265,18 +274,169 @@ static int mape_rcv(struct sk_buff *skb)
 	return deliver(md, skb, outer_ds);
 }
 
-/* ICMPv6 errors about packets a mape device sent (their source is ours). */
+/*
+ * The ICMPv4 error to relay for an ICMPv6 error (RFC 2473 section 8: the
+ * tunnel entry point reports to the original packet's source), with the
+ * type and code RFC 7915 section 5.2 maps each ICMPv6 one to. hlen is the
+ * tunnel header the error's packet carried. False: nothing to relay.
+ */
+static bool relay_type(u8 type, u8 code, u32 info, unsigned int hlen,
+		       u8 *type4, u8 *code4, u32 *info4)
+{
+	*info4 = 0;
+	switch (type) {
+	case ICMPV6_DEST_UNREACH:
+		*type4 = ICMP_DEST_UNREACH;
+		*code4 = code == ICMPV6_ADM_PROHIBITED ? ICMP_HOST_ANO :
+			 code == ICMPV6_PORT_UNREACH ? ICMP_PORT_UNREACH :
+			 ICMP_HOST_UNREACH;
+		return true;
+	case ICMPV6_PKT_TOOBIG:
+		/* The IPv4 MTU is what is left of the IPv6 one. */
+		*type4 = ICMP_DEST_UNREACH;
+		*code4 = ICMP_FRAG_NEEDED;
+		info = max_t(u32, info, IPV6_MIN_MTU);
+		*info4 = info - hlen;
+		return true;
+	case ICMPV6_TIME_EXCEED:
+		*type4 = ICMP_TIME_EXCEEDED;
+		*code4 = code == ICMPV6_EXC_FRAGTIME ? ICMP_EXC_FRAGTIME :
+			 ICMP_EXC_TTL;
+		return true;
+	case ICMPV6_PARAMPROB:
+		/* About the tunnel header (an exhausted encapsulation limit,
+		 * RFC 2473 section 8.1): the IPv4 host cannot fix it.
+		 */
+		*type4 = ICMP_DEST_UNREACH;
+		*code4 = ICMP_HOST_UNREACH;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Did this device send the embedded packet? Its IPv6 destination must be
+ * where the device maps the IPv4 one: a CE's own IPv4 source, a BR's rule
+ * for the IPv4 destination. Keeps forged ICMPv6 from making us send ICMPv4
+ * about packets we never carried.
+ */
+static bool relay_ours(struct mape_dev *md, const struct mape_params *p,
+		       struct sk_buff *skb, const struct in6_addr *daddr)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct mape_rule_entry *e;
+	struct in6_addr expect;
+	u16 port = 0;
+	int ret;
+
+	if (p->cfg.role == MAPE_ROLE_CE) {
+		if (!mape_ipv4_prefix_match(iph->saddr, p->ce.ip4,
+					    p->ce.ip4_len))
+			return false;
+		if (ipv6_addr_equal(daddr, &p->cfg.br_addr))
+			return true;
+	}
+	e = mape_rules_lookup4(&md->rules, iph->daddr);
+	if (!e)
+		return false;
+	if (e->rule.psid_len) {
+		ret = mape_ipv4_ce_port(skb, MAPE_CE_IS_DST, &port);
+		/* No port to be sure of: the rule's prefix must match. */
+		if (ret)
+			return ipv6_prefix_equal(daddr, &e->rule.prefix6,
+						 e->rule.prefix6_len);
+	}
+	return mape_rule_map4(&e->rule, iph->daddr, port, p->cfg.ifid,
+			      &expect) && ipv6_addr_equal(&expect, daddr);
+}
+
+/*
+ * Route the embedded IPv4 packet as if it were arriving again, so that
+ * icmp_send() answers its source from the right address; the route must
+ * lead into this device, as the original did.
+ */
+static bool relay_route(struct mape_dev *md, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct net *net = md->net;
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	rt = ip_route_output_ports(net, &fl4, NULL, iph->saddr, 0, 0, 0,
+				   IPPROTO_IPIP, RT_TOS(iph->tos), 0);
+	if (IS_ERR(rt))
+		return false;
+	skb->dev = rt->dst.dev;
+	if (rt->rt_flags & RTCF_LOCAL) {
+		/* Sent by this host: its output route. */
+		ip_rt_put(rt);
+		rt = ip_route_output_ports(net, &fl4, NULL, iph->daddr,
+					   iph->saddr, 0, 0, IPPROTO_IPIP,
+					   RT_TOS(iph->tos), 0);
+		if (IS_ERR(rt))
+			return false;
+		skb_dst_set(skb, &rt->dst);
+	} else {
+		ip_rt_put(rt);
+		if (ip_route_input(skb, iph->daddr, iph->saddr, ip4h_dscp(iph),
+				   skb->dev))
+			return false;
+	}
+	return skb_dst(skb)->dev == md->dev;
+}
+
+/*
+ * ICMPv6 errors about packets a mape device sent (their source is ours):
+ * Packet Too Big lowers the IPv6 path MTU, and every error goes on to the
+ * IPv4 sender (RFC 2473 section 8). Returning 0 ends the handler chain.
+ */
 static int mape_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 		    u8 type, u8 code, int offset, __be32 info)
 {
 	const struct ipv6hdr *ip6h = (const struct ipv6hdr *)skb->data;
 	struct net *net = dev_net(skb->dev);
 	const struct mape_params *p;
+	struct in6_addr daddr;
+	struct sk_buff *skb2;
+	struct mape_dev *md;
+	u8 type4, code4;
+	u32 info4;
 
-	if (!mape_dev_find_local(net, &ip6h->saddr, &p))
+	md = mape_dev_find_local(net, &ip6h->saddr, &p);
+	if (!md)
 		return -ENOENT;
+	daddr = ip6h->daddr;
 	if (type == ICMPV6_PKT_TOOBIG)
 		ip6_update_pmtu(skb, net, info, 0, 0, sock_net_uid(net, NULL));
+	if (!relay_type(type, code, ntohl(info), offset, &type4, &code4,
+			&info4))
+		return 0;
+	if (!pskb_may_pull(skb, offset + sizeof(struct iphdr)))
+		goto bad;
+	skb2 = skb_clone(skb, GFP_ATOMIC);
+	if (!skb2)
+		return 0;
+	/* The IPv6 layer's control block and route mean nothing to IPv4. */
+	memset(IPCB(skb2), 0, sizeof(*IPCB(skb2)));
+	skb_dst_drop(skb2);
+	skb_pull(skb2, offset);
+	skb_reset_network_header(skb2);
+	if (ip_hdr(skb2)->version != 4 || ip_hdr(skb2)->ihl < 5 ||
+	    !pskb_network_may_pull(skb2, ip_hdr(skb2)->ihl * 4) ||
+	    !relay_ours(md, p, skb2, &daddr) || !relay_route(md, skb2)) {
+		kfree_skb(skb2);
+		goto bad;
+	}
+	if (type4 == ICMP_DEST_UNREACH && code4 == ICMP_FRAG_NEEDED &&
+	    info4 < dst_mtu(skb_dst(skb2)))
+		skb_dst_update_pmtu_no_confirm(skb2, info4);
+	icmp_send(skb2, type4, code4, htonl(info4));
+	kfree_skb(skb2);
+	mape_stat_inc(md, MAPE_STAT_ICMP_RELAYED);
+	return 0;
+
+bad:
+	mape_stat_inc(md, MAPE_STAT_ICMP_DECAP_ERRORS);
 	return 0;
 }
 

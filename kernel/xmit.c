@@ -36,6 +36,13 @@ struct enclim_hdr {
 	u8 pad;
 };
 
+/*
+ * ip_defrag() keys its queues by user too: one past the kernel's own
+ * (include/net/ip.h), so ours never mix with local delivery's or
+ * conntrack's.
+ */
+#define MAPE_DEFRAG_USER	(IP_DEFRAG_MACVLAN + 1)
+
 static void drop(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
 {
 	mape_stat_inc(md, s);
@@ -73,6 +80,10 @@ static struct dst_entry *route(struct mape_dev *md, struct dst_cache *cache,
 	return dst;
 }
 
+static int frag_inner(struct mape_dev *md, struct mape_params *p,
+		      struct sk_buff *skb, const struct in6_addr *saddr,
+		      const struct in6_addr *daddr, unsigned int mtu);
+
 static int encap(struct mape_dev *md, struct mape_params *p,
 		 struct sk_buff *skb, const struct in6_addr *saddr,
 		 const struct in6_addr *daddr)
@@ -93,11 +104,11 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 	};
 	struct dst_entry *dst;
 	struct ipv6hdr *ip6h;
-	unsigned int mtu, max_headroom;
+	unsigned int mtu, max_headroom, frag_max = 0;
 	u8 dsfield, inner_tos = iph->tos;
 	u8 proto = IPPROTO_IPIP;
+	int len, err;
 	bool df;
-	int len;
 
 	dsfield = cfg->tclass == MAPE_TCLASS_INHERIT ? inner_tos : cfg->tclass;
 	dsfield = INET_ECN_encapsulate(dsfield, inner_tos);
@@ -123,6 +134,13 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 	}
 
 	mtu = dst_mtu(dst);
+	if (cfg->mtu_v6 && cfg->mtu_v6 < mtu) {
+		/* mtu-v6 caps the outer packets below the path's MTU; the
+		 * IPv6 layer's fragmentation honours frag_max_size.
+		 */
+		mtu = cfg->mtu_v6;
+		frag_max = mtu;
+	}
 	mtu = mtu > hlen + IPV4_MIN_MTU ? mtu - hlen : IPV4_MIN_MTU;
 	if (skb_valid_dst(skb))
 		skb_dst_update_pmtu_no_confirm(skb, mtu);
@@ -137,6 +155,18 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 			drop(md, skb, MAPE_STAT_V6_MTU_ERRORS);
 			return -EMSGSIZE;
 		}
+	} else if (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu) :
+				     skb->len > mtu) {
+		/* DF clear and too big: RFC 2473 section 7.2 fragments the
+		 * outer packet; frag-inner fragments the IPv4 one instead
+		 * (it needs the IPv4 route the packet came with).
+		 */
+		if (cfg->frag_mode == MAPE_FRAG_INNER && !skb_is_gso(skb) &&
+		    skb_valid_dst(skb)) {
+			dst_release(dst);
+			return frag_inner(md, p, skb, saddr, daddr, mtu);
+		}
+		mape_stat_inc(md, MAPE_STAT_V6_FRAGMENTED);
 	}
 
 	max_headroom = LL_RESERVED_SPACE(dst->dev) + hlen + dst->header_len;
@@ -185,8 +215,56 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 
 	mape_stat_inc(md, MAPE_STAT_ENCAPS);
 	mape_stat_add(md, MAPE_STAT_ENCAP_BYTES, len);
-	ip6tunnel_xmit(NULL, skb, dev);
+	/* ip6tunnel_xmit() less its clearing of frag_max_size. */
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	IP6CB(skb)->frag_max_size = frag_max;
+	err = ip6_local_out(md->net, NULL, skb);
+	iptunnel_xmit_stats(dev, net_xmit_eval(err) ? -1 : len);
 	return 0;
+}
+
+/*
+ * frag-inner: the IPv4 packet is cut to the tunnel's MTU and each piece
+ * encapsulated, as the IPv4 router it stands for would. ip_do_fragment()
+ * calls back with only the piece, so the rest travels in a per-cpu slot;
+ * BHs are off in xmit, and a nested use (a piece re-entering through
+ * another mape device) saves and restores it.
+ */
+struct frag_ctx {
+	struct mape_dev *md;
+	struct mape_params *p;
+	const struct in6_addr *saddr;
+	const struct in6_addr *daddr;
+};
+
+static DEFINE_PER_CPU(struct frag_ctx *, frag_ctx);
+
+static int frag_piece(struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	struct frag_ctx *c = __this_cpu_read(frag_ctx);
+
+	return encap(c->md, c->p, skb, c->saddr, c->daddr);
+}
+
+static int frag_inner(struct mape_dev *md, struct mape_params *p,
+		      struct sk_buff *skb, const struct in6_addr *saddr,
+		      const struct in6_addr *daddr, unsigned int mtu)
+{
+	struct frag_ctx c = { md, p, saddr, daddr }, *prev;
+	int err;
+
+	mape_stat_inc(md, MAPE_STAT_V4_FRAGMENTED);
+	/* Whatever the IPv4 layer left in cb; its options are not
+	 * re-parsed, so every piece carries the first one's.
+	 */
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	IPCB(skb)->frag_max_size = mtu;
+	prev = __this_cpu_read(frag_ctx);
+	__this_cpu_write(frag_ctx, &c);
+	/* Each piece's drop, if any, was counted by encap(). */
+	err = ip_do_fragment(md->net, skb->sk, skb, frag_piece);
+	__this_cpu_write(frag_ctx, prev);
+	return err;
 }
 
 /* The CE's port of the packet, or the reason there is none. */
@@ -271,6 +349,32 @@ static void br_frag(struct mape_dev *md, struct mape_params *p,
 }
 
 /*
+ * RFC 7597 section 8.3.3: a CE sharing its address keeps the identifiers
+ * of what may be fragmented (DF clear) inside its own set, so its
+ * fragments never meet those of a CE on the same address at the host
+ * reassembling them. The rewrite is a function of the identifier alone:
+ * every fragment of a datagram gets the same one, without state.
+ */
+static bool frag_id(struct mape_dev *md, struct mape_params *p,
+		    struct sk_buff *skb)
+{
+	__be16 id = ip_hdr(skb)->id;
+	__be16 nid = htons(mape_psid_frag_id(&p->ce.ports, ntohs(id)));
+	struct iphdr *iph;
+
+	if (nid == id)
+		return true;
+	if (skb_ensure_writable(skb, skb_network_offset(skb) + sizeof(*iph))) {
+		drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+		return false;
+	}
+	iph = ip_hdr(skb);
+	csum_replace2(&iph->check, id, nid);
+	iph->id = nid;
+	return true;
+}
+
+/*
  * RFC 7597 section 7.1: the source must be the CE's own address and port;
  * a destination covered by an FMR goes straight to that CE (mesh), any
  * other to the BR.
@@ -301,6 +405,11 @@ static void xmit_ce(struct mape_dev *md, struct mape_params *p,
 				drop(md, skb, MAPE_STAT_PORT_SET);
 				return;
 			}
+		}
+		if (p->cfg.frag_id && !(iph->frag_off & htons(IP_DF))) {
+			if (!frag_id(md, p, skb))
+				return;
+			iph = ip_hdr(skb);
 		}
 	}
 
@@ -393,10 +502,26 @@ netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)
 	 */
 	rcu_read_lock();
 	p = rcu_dereference(md->params);
+	if (p->cfg.v4_reasm && ip_is_fragment(iph)) {
+		/* v4-reassembly: only whole datagrams go on. The IPv4
+		 * layer's queues, limits (ipfrag_*) and timeouts apply.
+		 */
+		int err = ip_defrag(md->net, skb, MAPE_DEFRAG_USER);
+
+		if (err) {
+			if (err != -EINPROGRESS) {
+				mape_stat_inc(md, MAPE_STAT_V4_FRAG_DROPS);
+				DEV_STATS_INC(dev, tx_errors);
+			}
+			goto out;
+		}
+		mape_stat_inc(md, MAPE_STAT_V4_REASSEMBLED);
+	}
 	if (p->cfg.role == MAPE_ROLE_BR)
 		xmit_br(md, p, skb);
 	else
 		xmit_ce(md, p, skb);
+out:
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 

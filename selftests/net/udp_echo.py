@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """UDP helper for the selftests.
 
-  udp_echo.py server PORT                 echo every datagram back, forever
+  udp_echo.py server PORT [nodf]          echo every datagram back, forever
+                                          (nodf: with DF clear)
   udp_echo.py client ADDR PORT SPORT N    send N datagrams from SPORT, each
                                           echoed; exit 0 when all came back
 """
@@ -11,6 +12,9 @@ import sys
 
 if sys.argv[1] == "server":
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    if sys.argv[3:] == ["nodf"]:
+        # IP_MTU_DISCOVER = IP_PMTUDISC_DONT
+        s.setsockopt(socket.IPPROTO_IP, 10, 0)
     s.bind(("0.0.0.0", int(sys.argv[2])))
     while True:
         data, peer = s.recvfrom(65535)

@@ -42,6 +42,9 @@ static const char *const names[] = {
 	[MAPE_STAT_V4_FRAG_RELEASED] = "v4_fragments_released",
 	[MAPE_STAT_V4_FRAG_EXPIRED] = "v4_fragment_expiries",
 	[MAPE_STAT_V4_FRAG_OVERFLOW] = "v4_fragment_overflows",
+	[MAPE_STAT_ICMP_RELAYED] = "icmp_relayed",
+	[MAPE_STAT_V6_FRAGMENTED] = "v6_fragmented",
+	[MAPE_STAT_V4_FRAGMENTED] = "v4_fragmented",
 };
 
 /* Every counter has a name: a new enum mape_stat needs one here. */

@@ -30,7 +30,33 @@
  *                           adds none.
  *   IFLA_MAPE_MTU           u32, write-only: sets the device's IPv4 MTU like
  *                           IFLA_MTU, for `ip link add ... type mape mtu N`
- *                           where ip cannot place IFLA_MTU itself.
+ *                           where ip cannot place IFLA_MTU itself. Without
+ *                           it (or IFLA_MTU), the MTU follows the underlay:
+ *                           the LINK device's, or a CE's route to the BR,
+ *                           or MTU_V6, minus the outer header (40 bytes,
+ *                           48 with an encapsulation limit), and keeps
+ *                           following the LINK device's MTU changes.
+ *   IFLA_MAPE_MTU_V6        u32: 0 (default) the IPv6 path MTU alone
+ *                           limits the outer packets; 1280..65535 caps them
+ *                           too (Juniper's mtu-v6).
+ *   IFLA_MAPE_FRAG_MODE     u8, enum mape_frag_mode: what a packet with DF
+ *                           clear that is too big for the IPv6 path
+ *                           becomes. Default MAPE_FRAG_OUTER.
+ *   IFLA_MAPE_V4_REASSEMBLY u8 0/1: reassemble IPv4 fragments completely
+ *                           before encapsulating them (Juniper's
+ *                           v4-reassembly) instead of virtual reassembly
+ *                           (RFC 7597 section 8.3.2), the default.
+ *   IFLA_MAPE_FRAG_ID       u8 0/1, CE only: rewrite the IPv4 identifier
+ *                           of packets with DF clear into the CE's
+ *                           PSID-derived set (RFC 7597 section 8.3.3).
+ *   IFLA_MAPE_FRAG_MAX_ENTRIES u32 1..1048576: IPv4 datagrams the virtual
+ *                           reassembly cache tracks;
+ *   IFLA_MAPE_FRAG_MAX_HELD u32 0..1048576: fragments it holds until their
+ *                           first fragment;
+ *   IFLA_MAPE_FRAG_TIMEOUT  u32 ms 1..60000: how long an entry lives. The
+ *                           three default to the module parameters
+ *                           frag_max_entries, frag_max_held and
+ *                           frag_timeout_ms when the device is created.
  *
  * All but the immutable ones change with RTM_NEWLINK on an existing device
  * (ip link set ... type mape ...); the device MTU is IFLA_MTU.
@@ -104,6 +130,15 @@ enum mape_role {
 	MAPE_ROLE_BR = 1,
 };
 
+/* RFC 2473 section 7.2: fragment the outer IPv6 packet (the tunnel's
+ * own fragmentation), or fragment the IPv4 packet before encapsulating
+ * each piece, so that no IPv6 fragment crosses the domain.
+ */
+enum mape_frag_mode {
+	MAPE_FRAG_OUTER = 0,
+	MAPE_FRAG_INNER = 1,
+};
+
 #define MAPE_TCLASS_INHERIT	256
 #define MAPE_ENCAP_LIMIT_NONE	256
 
@@ -119,6 +154,13 @@ enum {
 	IFLA_MAPE_TCLASS,
 	IFLA_MAPE_ENCAP_LIMIT,
 	IFLA_MAPE_MTU,
+	IFLA_MAPE_MTU_V6,
+	IFLA_MAPE_FRAG_MODE,
+	IFLA_MAPE_V4_REASSEMBLY,
+	IFLA_MAPE_FRAG_ID,
+	IFLA_MAPE_FRAG_MAX_ENTRIES,
+	IFLA_MAPE_FRAG_MAX_HELD,
+	IFLA_MAPE_FRAG_TIMEOUT,
 	__IFLA_MAPE_MAX
 };
 
@@ -221,13 +263,24 @@ enum mape_stat {
 	MAPE_STAT_V4_REASSEMBLED,	/* non-first fragments sent or accepted
 					 * on their first one's decision
 					 */
-	MAPE_STAT_V6_REASSEMBLED,	/* reserved: outer IPv6 fragments */
+	MAPE_STAT_V6_REASSEMBLED,	/* packets that arrived as outer IPv6
+					 * fragments, reassembled by the kernel
+					 */
 	MAPE_STAT_V6_FRAG_DROPS,	/* reserved */
 	MAPE_STAT_HEADER_ERRORS,	/* truncated or malformed inner packet */
 	MAPE_STAT_V4_FRAG_RELEASED,	/* fragments held until their first */
 	MAPE_STAT_V4_FRAG_EXPIRED,	/* datagrams expired holding fragments */
 	MAPE_STAT_V4_FRAG_OVERFLOW,	/* fragments the full cache could not
 					 * record or hold
+					 */
+	MAPE_STAT_ICMP_RELAYED,		/* ICMPv6 errors about our packets
+					 * relayed as ICMPv4 to the sender
+					 */
+	MAPE_STAT_V6_FRAGMENTED,	/* packets sent as outer IPv6
+					 * fragments (DF clear, too big)
+					 */
+	MAPE_STAT_V4_FRAGMENTED,	/* packets fragmented as IPv4 before
+					 * encapsulation (frag-inner)
 					 */
 	__MAPE_STAT_MAX
 };
