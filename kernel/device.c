@@ -329,9 +329,11 @@ static void mape_setup(struct net_device *dev)
 static struct netlink_range_validation frag_entries_range = {
 	.min = 1, .max = 1 << 20,
 };
+
 static struct netlink_range_validation frag_held_range = {
 	.max = 1 << 20,
 };
+
 static struct netlink_range_validation frag_timeout_range = {
 	.min = 1, .max = 60000,
 };

@@ -5,9 +5,11 @@
  */
 
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <linux/skbuff.h>
 
 #include "packet.h"
@@ -99,4 +101,44 @@ int mape_ipv4_ce_port(const struct sk_buff *skb, enum mape_ce_end end,
 {
 	return port_at(skb, skb_network_offset(skb), end == MAPE_CE_IS_SRC,
 		       false, port);
+}
+
+/*
+ * The ICMPv4 error to relay for an ICMPv6 error (RFC 2473 section 8: the
+ * tunnel entry point reports to the original packet's source), with the
+ * type and code RFC 7915 section 5.2 maps each ICMPv6 one to. hlen is the
+ * tunnel header the error's packet carried. False: nothing to relay.
+ */
+bool mape_icmp6_to_icmp4(u8 type, u8 code, u32 info, unsigned int hlen,
+			 u8 *type4, u8 *code4, u32 *info4)
+{
+	*info4 = 0;
+	switch (type) {
+	case ICMPV6_DEST_UNREACH:
+		*type4 = ICMP_DEST_UNREACH;
+		*code4 = code == ICMPV6_ADM_PROHIBITED ? ICMP_HOST_ANO :
+			 code == ICMPV6_PORT_UNREACH ? ICMP_PORT_UNREACH :
+			 ICMP_HOST_UNREACH;
+		return true;
+	case ICMPV6_PKT_TOOBIG:
+		/* The IPv4 MTU is what is left of the IPv6 one. */
+		*type4 = ICMP_DEST_UNREACH;
+		*code4 = ICMP_FRAG_NEEDED;
+		info = max_t(u32, info, IPV6_MIN_MTU);
+		*info4 = info - hlen;
+		return true;
+	case ICMPV6_TIME_EXCEED:
+		*type4 = ICMP_TIME_EXCEEDED;
+		*code4 = code == ICMPV6_EXC_FRAGTIME ? ICMP_EXC_FRAGTIME :
+			 ICMP_EXC_TTL;
+		return true;
+	case ICMPV6_PARAMPROB:
+		/* About the tunnel header (an exhausted encapsulation limit,
+		 * RFC 2473 section 8.1): the IPv4 host cannot fix it.
+		 */
+		*type4 = ICMP_DEST_UNREACH;
+		*code4 = ICMP_HOST_UNREACH;
+		return true;
+	}
+	return false;
 }

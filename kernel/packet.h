@@ -27,4 +27,12 @@ enum mape_ce_end {
 int mape_ipv4_ce_port(const struct sk_buff *skb, enum mape_ce_end end,
 		      u16 *port);
 
+/*
+ * The ICMPv4 error (type, code, next-hop MTU) relayed for an ICMPv6 error
+ * about a tunnel packet whose tunnel headers were hlen bytes; false when
+ * the ICMPv6 message is not an error to relay.
+ */
+bool mape_icmp6_to_icmp4(u8 type, u8 code, u32 info, unsigned int hlen,
+			 u8 *type4, u8 *code4, u32 *info4);
+
 #endif /* _MAPE_PACKET_H */

@@ -275,46 +275,6 @@ static int mape_rcv(struct sk_buff *skb)
 }
 
 /*
- * The ICMPv4 error to relay for an ICMPv6 error (RFC 2473 section 8: the
- * tunnel entry point reports to the original packet's source), with the
- * type and code RFC 7915 section 5.2 maps each ICMPv6 one to. hlen is the
- * tunnel header the error's packet carried. False: nothing to relay.
- */
-static bool relay_type(u8 type, u8 code, u32 info, unsigned int hlen,
-		       u8 *type4, u8 *code4, u32 *info4)
-{
-	*info4 = 0;
-	switch (type) {
-	case ICMPV6_DEST_UNREACH:
-		*type4 = ICMP_DEST_UNREACH;
-		*code4 = code == ICMPV6_ADM_PROHIBITED ? ICMP_HOST_ANO :
-			 code == ICMPV6_PORT_UNREACH ? ICMP_PORT_UNREACH :
-			 ICMP_HOST_UNREACH;
-		return true;
-	case ICMPV6_PKT_TOOBIG:
-		/* The IPv4 MTU is what is left of the IPv6 one. */
-		*type4 = ICMP_DEST_UNREACH;
-		*code4 = ICMP_FRAG_NEEDED;
-		info = max_t(u32, info, IPV6_MIN_MTU);
-		*info4 = info - hlen;
-		return true;
-	case ICMPV6_TIME_EXCEED:
-		*type4 = ICMP_TIME_EXCEEDED;
-		*code4 = code == ICMPV6_EXC_FRAGTIME ? ICMP_EXC_FRAGTIME :
-			 ICMP_EXC_TTL;
-		return true;
-	case ICMPV6_PARAMPROB:
-		/* About the tunnel header (an exhausted encapsulation limit,
-		 * RFC 2473 section 8.1): the IPv4 host cannot fix it.
-		 */
-		*type4 = ICMP_DEST_UNREACH;
-		*code4 = ICMP_HOST_UNREACH;
-		return true;
-	}
-	return false;
-}
-
-/*
  * Did this device send the embedded packet? Its IPv6 destination must be
  * where the device maps the IPv4 one: a CE's own IPv4 source, a BR's rule
  * for the IPv4 destination. Keeps forged ICMPv6 from making us send ICMPv4
@@ -408,8 +368,8 @@ static int mape_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 	daddr = ip6h->daddr;
 	if (type == ICMPV6_PKT_TOOBIG)
 		ip6_update_pmtu(skb, net, info, 0, 0, sock_net_uid(net, NULL));
-	if (!relay_type(type, code, ntohl(info), offset, &type4, &code4,
-			&info4))
+	if (!mape_icmp6_to_icmp4(type, code, ntohl(info), offset, &type4,
+				 &code4, &info4))
 		return 0;
 	if (!pskb_may_pull(skb, offset + sizeof(struct iphdr)))
 		goto bad;
