@@ -8,8 +8,9 @@ Prints N lines for `mapctl -b`: "rule add dev DEV bmr rule-ipv6 P6/r
 rule-ipv4 P4/l ea-len o psid-offset 6", with random IPv4 prefixes of mixed
 lengths (/16../32) and random IPv6 prefixes (/24../56, inside 2000::/3), all
 distinct, valid (r + o <= 64, PSID length 0..8) and clear of the benchmark's
-own addresses (192.0.0.0/16, 203.0.113.0/24, 2001:db8::/32), so the rule
-the traffic hits stays the longest match. With --routes, also writes the
+own addresses (inside 192.0.2.0/24, 203.0.113.0/24, 2001:db8::/32), so the
+rule the traffic hits stays the longest match; its /16 holds random rules
+like any other. With --routes, also writes the
 same IPv4 prefixes to FILE as `ip -batch` lines ("route add P4/l dev
 ROUTEDEV table TABLE"): the baseline table of the same size.
 """
@@ -36,8 +37,12 @@ def main():
     while len(out) < n:
         l4 = randint(16, 32)
         p4 = getbits(32) & ((0xffffffff << (32 - l4)) & 0xffffffff)
-        if (p4 >> 16) == 0xc000 or (p4 >> 8) == 0xcb0071 or p4 >> 24 in (0, 127) \
-                or p4 >= 0xe0000000:
+        # The benchmark's rule (192.0.2.0/24) must stay the longest match
+        # for its traffic, and the server's /24 stays clear; 192.0.0.0/16
+        # itself gets its share of random rules, so that the traffic's /16
+        # is as crowded as any.
+        if (l4 >= 24 and (p4 >> 8) == 0xc00002) or (p4 >> 8) == 0xcb0071 \
+                or p4 >> 24 in (0, 127) or p4 >= 0xe0000000:
             continue
         k4 = p4 << 6 | l4
         if k4 in seen4:

@@ -65,10 +65,13 @@ static enum mape_stat port_error(int err)
 
 /*
  * Section 8.1: the outer source must be exactly the MAP address of the CE
- * that owns the inner source address and port, under a rule covering the
- * outer source. types says which rules qualify (any on a BR, FMRs on a
- * CE). Returns 0 or the reason to drop, or NEEDS_FIRST for a fragment
- * without a port; *first tells a first fragment whose port passed.
+ * that owns the inner source address and port. The rule is the one for
+ * the inner source, found as transmit finds it: a packet passes exactly
+ * when its answer would go back to the same outer address, and the data
+ * path needs only the IPv4 lookup. types says which rules qualify (any on
+ * a BR, FMRs on a CE). Returns 0 or the reason to drop, or NEEDS_FIRST for
+ * a fragment without a port; *first tells a first fragment whose port
+ * passed.
  */
 static int check_source(struct mape_dev *md, const struct mape_params *p,
 			struct sk_buff *skb, const struct in6_addr *src,
@@ -80,10 +83,8 @@ static int check_source(struct mape_dev *md, const struct mape_params *p,
 	u16 port;
 	int ret;
 
-	e = mape_rules_lookup6(&md->rules, src);
-	if (!e || !(READ_ONCE(e->type) & types) ||
-	    !mape_ipv4_prefix_match(iph->saddr, e->rule.prefix4,
-				    e->rule.prefix4_len))
+	e = mape_rules_lookup4(&md->rules, iph->saddr);
+	if (!e || !(READ_ONCE(e->type) & types))
 		return MAPE_STAT_DECAP_SPOOF;
 	ret = ce_port(&e->rule, skb, MAPE_CE_IS_SRC, &port);
 	if (ret == -EAGAIN)

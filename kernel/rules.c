@@ -102,6 +102,7 @@ int mape_rules_init(struct mape_rules *t)
 	int ret;
 
 	memset(t, 0, sizeof(*t));
+	t->idx16_min = MAPE_IDX16_MIN;
 	mutex_init(&t->lock);
 	ret = rhashtable_init(&t->t4, &params4);
 	if (ret)
@@ -119,6 +120,7 @@ static void free_entry(void *ptr, void *arg)
 
 void mape_rules_destroy(struct mape_rules *t)
 {
+	kvfree(rcu_dereference_protected(t->idx16, true));
 	rhashtable_destroy(&t->t6);
 	rhashtable_free_and_destroy(&t->t4, free_entry, NULL);
 	mutex_destroy(&t->lock);
@@ -139,6 +141,92 @@ struct mape_rule_entry *mape_rules_find(struct mape_rules *t, __be32 prefix,
 	struct key4 k = { .addr = prefix, .len = len };
 
 	return rhashtable_lookup_fast(&t->t4, &k, params4);
+}
+
+static u32 long_rules(const struct mape_rules *t)
+{
+	u32 n = 0;
+	int len;
+
+	for (len = 16; len <= 32; len++)
+		n += t->count4[len];
+	return n;
+}
+
+static void idx16_free_rcu(struct rcu_head *head)
+{
+	kvfree(container_of(head, struct mape_idx16, rcu));
+}
+
+/*
+ * Record a rule's length; a racing reader may miss the rule being added,
+ * as with lens4. The /20 word is written before the /16 word that says
+ * to read it.
+ */
+static void idx16_set(struct mape_idx16 *idx, __be32 prefix, u8 len)
+{
+	u32 h = ntohl(prefix), *l = &idx->lens[h >> 16];
+
+	if (len > 24)
+		WRITE_ONCE(idx->sub[h >> 12], idx->sub[h >> 12] | BIT(len - 25));
+	/* Release: a reader that sees the length sees the /20 word. */
+	smp_store_release(l, *l | BIT(len - 16));
+}
+
+/*
+ * (Re)build the index from the table, or drop it when the table became
+ * small. A walk under the lock sees every entry (a concurrent resize only
+ * repeats some). Failing to allocate keeps the old index, which is exact
+ * or a superset: still correct.
+ */
+static void idx16_build(struct mape_rules *t)
+{
+	struct mape_idx16 *old = rcu_dereference_protected(t->idx16,
+					lockdep_is_held(&t->lock));
+	struct mape_idx16 *idx = NULL;
+	struct rhashtable_iter it;
+	struct mape_rule_entry *e;
+
+	if (long_rules(t) >= t->idx16_min) {
+		idx = kvzalloc(sizeof(*idx), GFP_KERNEL_ACCOUNT);
+		if (!idx)
+			return;
+		rhashtable_walk_enter(&t->t4, &it);
+		rhashtable_walk_start(&it);
+		while ((e = rhashtable_walk_next(&it))) {
+			if (IS_ERR(e) || e->rule.prefix4_len < 16)
+				continue;
+			idx16_set(idx, e->rule.prefix4, e->rule.prefix4_len);
+		}
+		rhashtable_walk_stop(&it);
+		rhashtable_walk_exit(&it);
+	}
+	rcu_assign_pointer(t->idx16, idx);
+	t->idx16_stale = 0;
+	if (old)
+		call_rcu(&old->rcu, idx16_free_rcu);
+}
+
+static void idx16_add(struct mape_rules *t, const struct mape_rule *r)
+{
+	struct mape_idx16 *idx = rcu_dereference_protected(t->idx16,
+					lockdep_is_held(&t->lock));
+
+	if (r->prefix4_len < 16)
+		return;
+	if (idx)
+		idx16_set(idx, r->prefix4, r->prefix4_len);
+	else if (long_rules(t) == t->idx16_min)
+		idx16_build(t);
+}
+
+static void idx16_del(struct mape_rules *t, const struct mape_rule *r)
+{
+	if (r->prefix4_len < 16 || !rcu_access_pointer(t->idx16))
+		return;
+	if (++t->idx16_stale > t->count / 2 ||
+	    long_rules(t) < t->idx16_min / 2)
+		idx16_build(t);
 }
 
 int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
@@ -193,6 +281,7 @@ int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
 	if (!t->count6[r->prefix6_len]++)
 		set_bit(r->prefix6_len, t->lens6);
 	WRITE_ONCE(t->count, t->count + 1);
+	idx16_add(t, r);
 	*out = e;
 	return 0;
 
@@ -223,8 +312,10 @@ struct mape_rule_entry *mape_rules_del(struct mape_rules *t, __be32 prefix,
 
 	lockdep_assert_held(&t->lock);
 	e = mape_rules_find(t, prefix, len);
-	if (e)
+	if (e) {
 		unlink_entry(t, e);
+		idx16_del(t, &e->rule);
+	}
 	return e;
 }
 
@@ -270,6 +361,17 @@ void mape_rules_flush(struct mape_rules *t)
 		rhashtable_walk_exit(&it);
 		cond_resched();
 	}
+	idx16_build(t);
+}
+
+/* The lengths 16..32 of lens4, bit len - 16. */
+static unsigned long long_lens(const unsigned long *lens4)
+{
+#if BITS_PER_LONG == 64
+	return (lens4[0] >> 16) & GENMASK(16, 0);
+#else
+	return (lens4[0] >> 16) | ((lens4[1] & 1) << 16);
+#endif
 }
 
 static u32 mask4(unsigned int len)
@@ -277,20 +379,51 @@ static u32 mask4(unsigned int len)
 	return len ? ~0U << (32 - len) : 0;
 }
 
+static struct mape_rule_entry *probe4(struct mape_rules *t, __be32 addr,
+				      int len)
+{
+	struct key4 k = {
+		.addr = addr & cpu_to_be32(mask4(len)),
+		.len = len,
+	};
+
+	return rhashtable_lookup(&t->t4, &k, params4);
+}
+
 struct mape_rule_entry *mape_rules_lookup4(struct mape_rules *t, __be32 addr)
 {
+	const struct mape_idx16 *idx = rcu_dereference_check(t->idx16,
+					lockdep_is_held(&t->lock));
 	struct mape_rule_entry *e;
-	struct key4 k;
+	unsigned long lens;
 	int len;
 
-	for (len = 32; len >= 0; len--) {
-		if (!test_bit(len, t->lens4))
-			continue;
-		k.addr = addr & cpu_to_be32(mask4(len));
-		k.len = len;
-		e = rhashtable_lookup(&t->t4, &k, params4);
+	/* Lengths 16..32: those near addr when indexed. */
+	if (idx) {
+		u32 h = ntohl(addr);
+
+		/* Pairs with idx16_set(): the /20 word is there. */
+		lens = smp_load_acquire(&idx->lens[h >> 16]);
+		if (lens >> 9)
+			lens = (lens & GENMASK(8, 0)) |
+			       (unsigned long)READ_ONCE(idx->sub[h >> 12]) << 9;
+	} else {
+		lens = long_lens(t->lens4);
+	}
+	while (lens) {
+		len = __fls(lens);
+		e = probe4(t, addr, len + 16);
 		if (e)
 			return e;
+		__clear_bit(len, &lens);
+	}
+	lens = READ_ONCE(t->lens4[0]) & GENMASK(15, 0);
+	while (lens) {
+		len = __fls(lens);
+		e = probe4(t, addr, len);
+		if (e)
+			return e;
+		__clear_bit(len, &lens);
 	}
 	return NULL;
 }

@@ -11,8 +11,19 @@
  * two rules may not share an IPv6 prefix either, or the reverse mapping
  * would be ambiguous.
  *
+ * The data path only looks up IPv4 addresses (both directions, see
+ * rcv.c). Big tables add an index of the lengths present near each
+ * address, so that a lookup probes only those: the lengths 16..32 under
+ * each /16 and the lengths 25..32 under each /20. With a million random
+ * rules of mixed lengths a lookup then costs one or two probes instead of
+ * up to 17. The index (1.25 MiB) is built when MAPE_IDX16_MIN rules of
+ * those lengths exist (dropped below half that), and kept exact but for
+ * deleted lengths, which cost a wasted probe until the index is rebuilt,
+ * once the deletions since the last build outnumber half the rules.
+ *
  * Locking: updates hold rules->lock (a mutex); lookups run under
- * rcu_read_lock() without locks. Entries are freed after a grace period.
+ * rcu_read_lock() without locks. Entries and replaced indexes are freed
+ * after a grace period.
  */
 #ifndef _MAPE_RULES_H
 #define _MAPE_RULES_H
@@ -33,6 +44,17 @@ struct mape_rule_entry {
 };
 
 #define MAPE_RULES_MAX	BIT(23)
+#define MAPE_IDX16_MIN	1024
+
+/*
+ * lens[x]: the lengths 16..32 present under the /16 x, bit len - 16.
+ * sub[y]: the lengths 25..32 present under the /20 y, bit len - 25.
+ */
+struct mape_idx16 {
+	struct rcu_head rcu;
+	u32 lens[1 << 16];
+	u8 sub[1 << 20];
+};
 
 struct mape_rules {
 	struct rhashtable t4;
@@ -45,6 +67,9 @@ struct mape_rules {
 	u32 count4[33];			/* under lock */
 	u32 count6[129];		/* under lock */
 	u32 count;			/* under lock; read with READ_ONCE */
+	struct mape_idx16 __rcu *idx16;	/* big tables only */
+	u32 idx16_stale;		/* deletions since built, under lock */
+	u32 idx16_min;			/* MAPE_IDX16_MIN; KUnit lowers it */
 	struct mutex lock;
 };
 

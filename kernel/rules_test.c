@@ -88,12 +88,13 @@ static bool clash(struct model *m, unsigned int n, const struct mape_rule *r)
 	return false;
 }
 
-static void rules_random_vs_model(struct kunit *test)
+static void random_vs_model(struct kunit *test, u32 idx16_min)
 {
 	struct mape_rules *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	struct model *m = kunit_kcalloc(test, NRULES, sizeof(*m), GFP_KERNEL);
 	u64 seed = get_random_u64();
-	unsigned int n = 0, i, op, errors = 0;
+	unsigned int n = 0, i, op, errors = 0, builds = 0;
+	const void *idx = NULL;
 	struct rnd_state rs;
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
@@ -101,6 +102,7 @@ static void rules_random_vs_model(struct kunit *test)
 	kunit_info(test, "seed %llu\n", seed);
 	prandom_seed_state(&rs, seed);
 	KUNIT_ASSERT_EQ(test, mape_rules_init(t), 0);
+	t->idx16_min = idx16_min;
 
 	for (op = 0; op < NOPS; op++) {
 		unsigned int what = rnd(&rs, 10);
@@ -108,6 +110,11 @@ static void rules_random_vs_model(struct kunit *test)
 		const char *why;
 		struct model *x;
 		bool merged;
+
+		if (rcu_access_pointer(t->idx16) != idx) {
+			idx = rcu_access_pointer(t->idx16);
+			builds += !!idx;
+		}
 
 		if (what < 3 && n < NRULES) {
 			struct mape_rule r;
@@ -204,8 +211,25 @@ static void rules_random_vs_model(struct kunit *test)
 	mutex_unlock(&t->lock);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->t4.nelems), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->t6.nelems), 0);
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(t->idx16));
+	if (idx16_min < NRULES / 2)
+		KUNIT_EXPECT_GT(test, builds, 1U);
 	synchronize_rcu();
 	mape_rules_destroy(t);
+}
+
+static void rules_random_vs_model(struct kunit *test)
+{
+	random_vs_model(test, MAPE_IDX16_MIN);
+}
+
+/*
+ * The same with the /16 index from a few rules on: built, kept up by
+ * inserts, rebuilt after deletions (stale lengths), dropped when small.
+ */
+static void rules_random_indexed(struct kunit *test)
+{
+	random_vs_model(test, 16);
 }
 
 /* A BMR and an FMR with identical parameters are one rule of both types. */
@@ -257,6 +281,7 @@ static void rules_merge_and_flush(struct kunit *test)
 
 static struct kunit_case rules_cases[] = {
 	KUNIT_CASE(rules_random_vs_model),
+	KUNIT_CASE(rules_random_indexed),
 	KUNIT_CASE(rules_merge_and_flush),
 	{}
 };
