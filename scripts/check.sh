@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: warning-free build, style gates, mapctl tests on the host,
-# KUnit on UML, selftests in the VM. Every check prints one TEST line; the
+# KUnit on UML, selftests and a tiny run of the benchmarks in the VM. Every check prints one TEST line; the
 # last line of output is "N passed, N failed, N skipped".
 set -uo pipefail
 
@@ -70,6 +70,9 @@ step "mapctl commands on the host" selftests/mapctl/args.sh
 step "ip plugin on the host" iproute2-plugin/test-args.sh
 step "KUnit (UML, KASAN, lockdep)" kunit
 step "selftests in the VM" selftests/vm/run --timeout 1500 -- selftests/run_vm_tests
+# The benchmarks, tiny (a few hundred packets, 1k rules): their code keeps
+# working. No timing is asserted; make bench measures.
+step "benchmarks, quick (VM)" selftests/vm/run --timeout 900 -- bench/run-guest.sh --quick
 
 pass=$(grep -c '^TEST: .*\[ OK \]' "$log")
 fail=$(grep -c '^TEST: .*\[FAIL\]' "$log")

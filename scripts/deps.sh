@@ -15,7 +15,7 @@ PKGS=(
 	linux-headers-amd64 linux-source-6.1 sparse python3
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping python3-scapy tcpdump iperf3 nftables conntrack
-	ethtool netcat-openbsd jq strace socat
+	ethtool netcat-openbsd jq strace socat linux-perf
 )
 
 missing=()
