@@ -23,7 +23,7 @@ MANDIR ?= $(PREFIX)/share/man
 IP_LIB_DIR ?= /usr/lib/$(shell gcc -print-multiarch 2>/dev/null)/ip
 DESTDIR ?=
 
-KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kernel CONFIG_MAPE=m
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kernel CONFIG_MAPE=m CONFIG_MAPE_NAT=m
 
 .PHONY: all modules mapctl plugin deps check kunit style selftests demo \
 	install clean need-deps bench

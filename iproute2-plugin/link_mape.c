@@ -32,6 +32,7 @@ static void mape_print_help(struct link_util *lu, int argc, char **argv,
 		"		[ mtu-v6 MTU6 ] [ frag {outer|inner} ]\n"
 		"		[ v4-reassembly {on|off} ] [ frag-id {psid|keep} ]\n"
 		"		[ frag-entries N ] [ frag-held N ] [ frag-timeout MS ]\n"
+		"		[ napt {on|off} ]\n"
 		"\n"
 		"Where:	ADDR	:= IPV6_ADDRESS (on a CE the BR's, on a BR its own)\n"
 		"	PREFIX	:= IPV6_ADDRESS/LEN, host bits zero (CE only)\n"
@@ -44,6 +45,7 @@ static void mape_print_help(struct link_util *lu, int argc, char **argv,
 		"	frag: DF-clear packets too big for the IPv6 path: outer\n"
 		"		fragments (default) or IPv4 fragments, each encapsulated\n"
 		"	frag-id psid: a CE's IPv4 IDs inside its port set\n"
+		"	napt on: a CE's NAPT44 into its whole port set (mape_nat)\n"
 		"	N	:= 0..1048576 (entries 1..), MS := 1..60000: virtual\n"
 		"		   reassembly limits (default: the module's)\n"
 		"	ifid defaults to rfc; role and ifid cannot change later.\n",
@@ -237,6 +239,12 @@ static int add_frag_id(struct nlmsghdr *n, const char *arg)
 			  "frag-id is \"psid\" or \"keep\"");
 }
 
+static int add_napt(struct nlmsghdr *n, const char *arg)
+{
+	return add_choice(n, IFLA_MAPE_NAPT, arg, "off", "on",
+			  "napt is \"on\" or \"off\"");
+}
+
 static int add_frag_entries(struct nlmsghdr *n, const char *arg)
 {
 	unsigned long v;
@@ -285,6 +293,7 @@ static const struct {
 	{ "frag-entries",	add_frag_entries },
 	{ "frag-held",		add_frag_held },
 	{ "frag-timeout",	add_frag_timeout },
+	{ "napt",		add_napt },
 };
 
 static int mape_parse_opt(struct link_util *lu, int argc, char **argv,
@@ -452,6 +461,7 @@ static void mape_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 		   "v4-reassembly %s ", "v4-reassembly %u ", on_off);
 	print_word(tb, IFLA_MAPE_FRAG_ID, "frag_id", "frag-id %s ",
 		   "frag-id %u ", frag_ids);
+	print_word(tb, IFLA_MAPE_NAPT, "napt", "napt %s ", "napt %u ", on_off);
 	print_u32(tb, IFLA_MAPE_FRAG_MAX_ENTRIES, "frag_entries",
 		  "frag-entries %u ");
 	print_u32(tb, IFLA_MAPE_FRAG_MAX_HELD, "frag_held", "frag-held %u ");

@@ -156,11 +156,40 @@ check_add "encaplimit none" "encap_limit=256" encaplimit none
 check_add "encaplimit 0" "encap_limit=0" encaplimit 0
 check_add "encaplimit 255" "encap_limit=255" encaplimit 255
 check_add "mtu 1280" "mtu=1280" mtu 1280
+check_add "every fragment keyword, in any order" \
+	"mtu_v6=1400 frag_mode=1 v4_reassembly=1 frag_id=1 frag_max_entries=8 frag_max_held=4 frag_timeout=1000" \
+	frag-timeout 1000 frag-held 4 frag-entries 8 frag-id psid \
+	v4-reassembly on frag inner mtu-v6 1400
+check_add "mtu-v6 none is 0" "mtu_v6=0" mtu-v6 none
+check_add "mtu-v6 1280" "mtu_v6=1280" mtu-v6 1280
+check_add "mtu-v6 65535" "mtu_v6=65535" mtu-v6 65535
+check_add "mtu-v6 0x500 is hex" "mtu_v6=1280" mtu-v6 0x500
+check_add "frag outer" "frag_mode=0" frag outer
+check_add "frag inner" "frag_mode=1" frag inner
+check_add "v4-reassembly off" "v4_reassembly=0" v4-reassembly off
+check_add "v4-reassembly on" "v4_reassembly=1" v4-reassembly on
+check_add "frag-id keep" "frag_id=0" frag-id keep
+check_add "frag-id psid" "frag_id=1" frag-id psid
+check_add "frag-entries 1" "frag_max_entries=1" frag-entries 1
+check_add "frag-entries 1048576" "frag_max_entries=1048576" \
+	frag-entries 1048576
+check_add "frag-entries 0x100 is hex" "frag_max_entries=256" \
+	frag-entries 0x100
+check_add "frag-held 0" "frag_max_held=0" frag-held 0
+check_add "frag-held 1048576" "frag_max_held=1048576" frag-held 1048576
+check_add "frag-timeout 1" "frag_timeout=1" frag-timeout 1
+check_add "frag-timeout 60000" "frag_timeout=60000" frag-timeout 60000
 
 run_ip link set lo type mape br-addr 2001:db8::2 tclass inherit
 [ "$(cat "$tmp/head")" = "- ifindex=$lo_index" ] &&
 	[ "$(cat "$tmp/data")" = "br_addr=2001:db8::2 tclass=256" ]
 log_test $? "ip link set sends a change without NLM_F_CREATE" \
+	"$(cat "$tmp/decoded")"
+
+run_ip link set lo type mape frag-id keep frag-entries 64 v4-reassembly off
+[ "$(cat "$tmp/head")" = "- ifindex=$lo_index" ] &&
+	[ "$(cat "$tmp/data")" = "v4_reassembly=0 frag_id=0 frag_max_entries=64" ]
+log_test $? "ip link set sends the fragment keywords given, no others" \
 	"$(cat "$tmp/decoded")"
 
 #
@@ -206,6 +235,58 @@ check_bad "encaplimit 256" '"256" is wrong: encaplimit is "none" or 0..255' \
 check_bad "encaplimit inherit" '"inherit" is wrong' encaplimit inherit
 check_bad "mtu 4294967296" '"4294967296" is wrong: mtu' mtu 4294967296
 check_bad "mtu 1500b" '"1500b" is wrong' mtu 1500b
+check_bad "mtu-v6 1279" '"1279" is wrong: mtu-v6 is "none" or 1280..65535' \
+	mtu-v6 1279
+check_bad "mtu-v6 65536" '"65536" is wrong: mtu-v6' mtu-v6 65536
+check_bad "mtu-v6 0 (none is the word)" '"0" is wrong: mtu-v6' mtu-v6 0
+check_bad "mtu-v6 auto" '"auto" is wrong: mtu-v6' mtu-v6 auto
+check_bad "frag both" '"both" is wrong: frag is "outer" or "inner"' frag both
+check_bad "frag OUTER (keywords are exact)" '"OUTER" is wrong: frag' frag OUTER
+check_bad "v4-reassembly 1" \
+	'"1" is wrong: v4-reassembly is "on" or "off"' v4-reassembly 1
+check_bad "v4-reassembly yes" '"yes" is wrong: v4-reassembly' \
+	v4-reassembly yes
+check_bad "frag-id random" '"random" is wrong: frag-id is "psid" or "keep"' \
+	frag-id random
+check_bad "frag-id on" '"on" is wrong: frag-id' frag-id on
+check_bad "frag-entries 0" '"0" is wrong: frag-entries is 1..1048576' \
+	frag-entries 0
+check_bad "frag-entries 1048577" '"1048577" is wrong: frag-entries' \
+	frag-entries 1048577
+check_bad "frag-entries -1" '"-1" is wrong: frag-entries' frag-entries -1
+check_bad "frag-entries 010 (octal or decimal?)" '"010" is wrong: frag-entries' \
+	frag-entries 010
+check_bad "frag-entries 4k" '"4k" is wrong: frag-entries' frag-entries 4k
+check_bad "frag-held 1048577" '"1048577" is wrong: frag-held is 0..1048576' \
+	frag-held 1048577
+check_bad "frag-held -1" '"-1" is wrong: frag-held' frag-held -1
+check_bad "frag-timeout 0" '"0" is wrong: frag-timeout is 1..60000 \(ms\)' \
+	frag-timeout 0
+check_bad "frag-timeout 60001" '"60001" is wrong: frag-timeout' \
+	frag-timeout 60001
+check_bad "frag-timeout 70000" '"70000" is wrong: frag-timeout' \
+	frag-timeout 70000
+check_bad "frag-timeout 1s" '"1s" is wrong: frag-timeout' frag-timeout 1s
+check_bad "frag-timeout missing its value" 'Command line is not complete' \
+	role ce br-addr 2001:db8::1 frag-timeout
+check_bad "duplicate mtu-v6" 'duplicate "mtu-v6": "1400" is the second value' \
+	mtu-v6 none mtu-v6 1400
+check_bad "duplicate frag" 'duplicate "frag": "inner" is the second value' \
+	frag outer frag inner
+check_bad "duplicate v4-reassembly" 'duplicate "v4-reassembly": "on"' \
+	v4-reassembly on v4-reassembly on
+check_bad "duplicate frag-id" 'duplicate "frag-id": "keep"' \
+	frag-id psid frag-id keep
+check_bad "duplicate frag-entries" 'duplicate "frag-entries": "9"' \
+	frag-entries 8 frag-held 4 frag-entries 9
+check_bad "duplicate frag-held" 'duplicate "frag-held": "4"' \
+	frag-held 4 frag-held 4
+check_bad "duplicate frag-timeout" 'duplicate "frag-timeout": "2000"' \
+	frag-timeout 1000 frag-timeout 2000
+check_bad "frag-entry (not a keyword)" 'unknown option "frag-entry"' \
+	frag-entry 8
+check_bad "v4reassembly (not a keyword)" 'unknown option "v4reassembly"' \
+	v4reassembly on
 check_bad "unknown keyword" '^mape: unknown option "bogus"$' \
 	role ce bogus 1
 check_bad "unknown keyword (prefix of one)" 'unknown option "rol"' rol ce
@@ -216,6 +297,14 @@ run_ip link add m0 type mape help
 grep -q '^Usage: ... mape role {ce|br} br-addr ADDR' "$tmp/out" &&
 	grep -q '^Where:' "$tmp/out" && [ "$(cat "$tmp/head")" = NONE ]
 log_test $? "help prints the usage to stdout and sends nothing"
+missing=
+for word in "mtu-v6 MTU6" "frag {outer|inner}" "v4-reassembly {on|off}" \
+	    "frag-id {psid|keep}" "frag-entries N" "frag-held N" \
+	    "frag-timeout MS"; do
+	grep -qF "[ $word ]" "$tmp/out" || missing+=" [$word]"
+done
+[ -z "$missing" ]
+log_test $? "help lists the fragment keywords" "missing:$missing"
 
 #
 # What print_opt prints, and that it pastes back
@@ -226,13 +315,24 @@ ce_json='{"role": "ce", "br_addr": "2001:db8::1", "end_user_prefix": "2001:db8:1
 br_attrs="role=1 br_addr=2001:db8::ff ifid=1 link=0 hoplimit=255 tclass=46 encap_limit=0"
 br_text="role br br-addr 2001:db8::ff ifid draft03 hoplimit 255 tclass 0x2e encaplimit 0"
 br_json='{"role": "br", "br_addr": "2001:db8::ff", "ifid": "draft03", "hoplimit": 255, "tclass": 46, "encaplimit": 0}'
+# The fragment attributes: every word, and bounds.
+ce3_attrs="role=0 br_addr=2001:db8::1 mtu_v6=0 frag_mode=0 v4_reassembly=0 frag_id=1 frag_max_entries=4096 frag_max_held=1024 frag_timeout=5000"
+ce3_text="role ce br-addr 2001:db8::1 mtu-v6 none frag outer v4-reassembly off frag-id psid frag-entries 4096 frag-held 1024 frag-timeout 5000"
+ce3_json='{"role": "ce", "br_addr": "2001:db8::1", "mtu_v6": "none", "frag": "outer", "v4_reassembly": "off", "frag_id": "psid", "frag_entries": 4096, "frag_held": 1024, "frag_timeout": 5000}'
+br4_attrs="role=1 br_addr=2001:db8::ff mtu_v6=1400 frag_mode=1 v4_reassembly=1 frag_id=0 frag_max_entries=1 frag_max_held=0 frag_timeout=60000"
+br4_text="role br br-addr 2001:db8::ff mtu-v6 1400 frag inner v4-reassembly on frag-id keep frag-entries 1 frag-held 0 frag-timeout 60000"
+br4_json='{"role": "br", "br_addr": "2001:db8::ff", "mtu_v6": 1400, "frag": "inner", "v4_reassembly": "on", "frag_id": "keep", "frag_entries": 1, "frag_held": 0, "frag_timeout": 60000}'
+# Values this plugin has no word for (a newer kernel's) show as numbers.
+odd_attrs="frag_mode=2 v4_reassembly=7 frag_id=3 frag_max_entries=1048576 frag_timeout=1"
+odd_text="frag 2 v4-reassembly 7 frag-id 3 frag-entries 1048576 frag-timeout 1"
 
 # shellcheck disable=SC2086 # the attribute lists are words on purpose
 if ! out=$(cc -O2 -Wall -Wextra -Werror -shared -fPIC \
 	   -o "$tmp/fakedump.so" "$dir/test-fakedump.c" -ldl 2>&1) ||
    ! python3 "$dir/test-nlmsg.py" fake "$tmp/fake.nlmsg" \
 	mapetest0 4242 $ce_attrs -- mapetest1 4243 $br_attrs -- \
-	mapetest2 4244; then
+	mapetest2 4244 -- mapetest3 4245 $ce3_attrs -- \
+	mapetest4 4246 $br4_attrs -- mapetest5 4247 $odd_attrs; then
 	log_test 1 "build the fake link dump" "$out"
 else
 	show()
@@ -283,6 +383,37 @@ for link in json.load(sys.stdin):
 	run_ip link add m1 type mape $(text_of mapetest1)
 	[ "$(cat "$tmp/data")" = "${br_attrs/ link=0/}" ]
 	log_test $? "BR output pastes back to the same attributes" \
+		"sent \"$(cat "$tmp/data")\""
+
+	got=$(text_of mapetest3)
+	[ "$got" = "$ce3_text" ]
+	log_test $? "ip -d link show: mtu-v6 none, frag outer, off, psid, limits" \
+		"got \"$got\""
+	got=$(text_of mapetest4)
+	[ "$got" = "$br4_text" ]
+	log_test $? "ip -d link show: mtu-v6 N, frag inner, on, keep, bounds" \
+		"got \"$got\""
+	got=$(text_of mapetest5)
+	[ "$got" = "$odd_text" ]
+	log_test $? "ip -d link show: unknown values as numbers" "got \"$got\""
+	got=$(json_of mapetest3)
+	[ "$got" = "$ce3_json" ]
+	log_test $? "ip -j -d link show: fragment keys and types (words)" \
+		"got $got"
+	got=$(json_of mapetest4)
+	[ "$got" = "$br4_json" ]
+	log_test $? "ip -j -d link show: fragment keys and types (numbers)" \
+		"got $got"
+
+	# shellcheck disable=SC2046
+	run_ip link add m1 type mape $(text_of mapetest3)
+	[ "$(cat "$tmp/data")" = "$ce3_attrs" ]
+	log_test $? "mtu-v6 none ... frag-id psid pastes back the same" \
+		"sent \"$(cat "$tmp/data")\""
+	# shellcheck disable=SC2046
+	run_ip link add m1 type mape $(text_of mapetest4)
+	[ "$(cat "$tmp/data")" = "$br4_attrs" ]
+	log_test $? "mtu-v6 1400 ... frag-timeout 60000 pastes back the same" \
 		"sent \"$(cat "$tmp/data")\""
 fi
 

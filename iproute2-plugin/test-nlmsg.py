@@ -35,6 +35,13 @@ MAPE_ATTRS = {
     8: ("tclass", "u16"),
     9: ("encap_limit", "u16"),
     10: ("mtu", "u32"),
+    11: ("mtu_v6", "u32"),
+    12: ("frag_mode", "u8"),
+    13: ("v4_reassembly", "u8"),
+    14: ("frag_id", "u8"),
+    15: ("frag_max_entries", "u32"),
+    16: ("frag_max_held", "u32"),
+    17: ("frag_timeout", "u32"),
 }
 SIZES = {"u8": 1, "u16": 2, "u32": 4, "in6": 16}
 FMT = {"u8": "=B", "u16": "=H", "u32": "=I"}

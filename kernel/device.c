@@ -21,10 +21,106 @@
 
 struct mape_net {
 	struct list_head devs;		/* under RTNL, read under RCU */
+	unsigned int napt_devs;		/* CE devices with napt on, RTNL */
 };
 
 static unsigned int mape_net_id __read_mostly;
 static struct rtnl_link_ops mape_link_ops;
+
+/* The NAPT companion, if loaded; RTNL. */
+static const struct mape_nat_ops *nat_ops;
+
+int mape_nat_register(const struct mape_nat_ops *ops)
+{
+	int ret = 0;
+
+	rtnl_lock();
+	if (nat_ops)
+		ret = -EBUSY;
+	else
+		nat_ops = ops;
+	rtnl_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(mape_nat_register);
+
+/* No namespace is attached: each holds a reference on ops->owner. */
+void mape_nat_unregister(const struct mape_nat_ops *ops)
+{
+	rtnl_lock();
+	if (nat_ops == ops)
+		nat_ops = NULL;
+	rtnl_unlock();
+}
+EXPORT_SYMBOL_GPL(mape_nat_unregister);
+
+/* Attach NAPT for md's namespace (its first napt device). RTNL. */
+static int napt_get(struct mape_dev *md, struct netlink_ext_ack *extack)
+{
+	struct mape_net *mn = net_generic(md->net, mape_net_id);
+	int ret;
+
+	ASSERT_RTNL();
+	if (md->napt_attached)
+		return 0;
+	if (!mn->napt_devs) {
+		if (!nat_ops || !try_module_get(nat_ops->owner)) {
+			NL_SET_ERR_MSG(extack,
+				       "napt needs the mape_nat module (modprobe mape_nat)");
+			return -EOPNOTSUPP;
+		}
+		ret = nat_ops->attach(md->net);
+		if (ret) {
+			module_put(nat_ops->owner);
+			NL_SET_ERR_MSG(extack, "cannot attach NAT to this namespace");
+			return ret;
+		}
+	}
+	mn->napt_devs++;
+	md->napt_attached = true;
+	return 0;
+}
+
+static void napt_put(struct mape_dev *md)
+{
+	struct mape_net *mn = net_generic(md->net, mape_net_id);
+
+	ASSERT_RTNL();
+	if (!md->napt_attached)
+		return;
+	md->napt_attached = false;
+	if (!--mn->napt_devs) {
+		/* Attached means loaded: the reference kept it so. */
+		nat_ops->detach(md->net);
+		module_put(nat_ops->owner);
+	}
+}
+
+bool mape_napt_get(const struct net_device *dev, struct mape_napt *n)
+{
+	const struct mape_params *p;
+	struct mape_dev *md;
+
+	if (!dev || dev->rtnl_link_ops != &mape_link_ops)
+		return false;
+	md = netdev_priv(dev);
+	p = rcu_dereference(md->params);
+	if (!p->cfg.napt || !p->ce_valid)
+		return false;
+	n->ip4 = p->ce.ip4;
+	n->ip4_len = p->ce.ip4_len;
+	n->ports = p->ce.ports;
+	return true;
+}
+EXPORT_SYMBOL_GPL(mape_napt_get);
+
+void mape_napt_count(const struct net_device *dev, enum mape_stat s)
+{
+	if (dev->rtnl_link_ops == &mape_link_ops &&
+	    (s == MAPE_STAT_NAPT_TRANSLATIONS || s == MAPE_STAT_NAPT_EXHAUSTED))
+		mape_stat_inc(netdev_priv(dev), s);
+}
+EXPORT_SYMBOL_GPL(mape_napt_count);
 
 #define MAPE_HLEN	(sizeof(struct ipv6hdr))
 #define MAPE_ENCLIM_LEN	8
@@ -265,6 +361,7 @@ static void mape_dev_uninit(struct net_device *dev)
 {
 	struct mape_dev *md = netdev_priv(dev);
 
+	napt_put(md);
 	/* unregister_netdevice_many() waits a grace period after this. */
 	list_del_rcu(&md->list);
 	gro_cells_destroy(&md->gro_cells);
@@ -360,6 +457,7 @@ static const struct nla_policy mape_policy[IFLA_MAPE_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &frag_held_range),
 	[IFLA_MAPE_FRAG_TIMEOUT] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &frag_timeout_range),
+	[IFLA_MAPE_NAPT]	  = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static int mape_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -436,6 +534,14 @@ static int config_parse(struct net *net, struct mape_config *cfg,
 		cfg->frag_mode = nla_get_u8(data[IFLA_MAPE_FRAG_MODE]);
 	if (data[IFLA_MAPE_V4_REASSEMBLY])
 		cfg->v4_reasm = nla_get_u8(data[IFLA_MAPE_V4_REASSEMBLY]);
+	if (data[IFLA_MAPE_NAPT]) {
+		cfg->napt = nla_get_u8(data[IFLA_MAPE_NAPT]);
+		if (cfg->napt && cfg->role == MAPE_ROLE_BR) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_NAPT],
+					    "napt is a CE option");
+			return -EINVAL;
+		}
+	}
 	if (data[IFLA_MAPE_FRAG_ID]) {
 		cfg->frag_id = nla_get_u8(data[IFLA_MAPE_FRAG_ID]);
 		if (cfg->frag_id && cfg->role == MAPE_ROLE_BR) {
@@ -589,8 +695,18 @@ static int mape_newlink(struct net *net, struct net_device *dev,
 				 ETH_DATA_LEN - encap_overhead(&p->cfg);
 	}
 
+	/* Before registering: nothing may fail after it. */
+	if (p->cfg.napt) {
+		ret = napt_get(md, extack);
+		if (ret) {
+			params_free(p);
+			return ret;
+		}
+	}
 	ret = register_netdevice(dev);
 	if (ret) {
+		/* ndo_uninit put it if ndo_init had run. */
+		napt_put(md);
 		/* After ndo_init the destructor has freed p already. */
 		if (!md->init_done)
 			params_free(p);
@@ -654,12 +770,18 @@ static int mape_changelink(struct net_device *dev, struct nlattr *tb[],
 				    "end-user prefix is not inside the BMR; delete the BMR first");
 		ret = -EINVAL;
 	}
+	if (!ret && p->cfg.napt)
+		ret = napt_get(md, extack);
 	if (!ret && mtu)
 		ret = dev_set_mtu(dev, mtu);
 	if (ret) {
+		if (p->cfg.napt && !old->cfg.napt)
+			napt_put(md);
 		params_free(p);
 		goto out;
 	}
+	if (!p->cfg.napt)
+		napt_put(md);
 	/* Pinned even when equal to the current MTU (no ndo call then). */
 	if (mtu)
 		md->mtu_auto = false;
@@ -687,6 +809,7 @@ static size_t mape_get_size(const struct net_device *dev)
 	       nla_total_size(1) +			/* FRAG_MODE */
 	       nla_total_size(1) +			/* V4_REASSEMBLY */
 	       nla_total_size(1) +			/* FRAG_ID */
+	       nla_total_size(1) +			/* NAPT */
 	       nla_total_size(4) * 3;		/* FRAG_MAX_*, TIMEOUT */
 }
 
@@ -712,7 +835,8 @@ static int mape_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u32(skb, IFLA_MAPE_MTU_V6, cfg->mtu_v6) ||
 	    nla_put_u8(skb, IFLA_MAPE_FRAG_MODE, cfg->frag_mode) ||
 	    nla_put_u8(skb, IFLA_MAPE_V4_REASSEMBLY, cfg->v4_reasm) ||
-	    nla_put_u8(skb, IFLA_MAPE_FRAG_ID, cfg->frag_id))
+	    nla_put_u8(skb, IFLA_MAPE_FRAG_ID, cfg->frag_id) ||
+	    nla_put_u8(skb, IFLA_MAPE_NAPT, cfg->napt))
 		return -EMSGSIZE;
 	mape_frag_get_limits(&md->frags, &l);
 	if (nla_put_u32(skb, IFLA_MAPE_FRAG_MAX_ENTRIES, l.max_entries) ||

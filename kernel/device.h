@@ -30,6 +30,7 @@ struct mape_config {
 	u8 frag_mode;		/* enum mape_frag_mode */
 	bool v4_reasm;		/* full IPv4 reassembly before encap */
 	bool frag_id;		/* CE: IPv4 IDs into the PSID set */
+	bool napt;		/* CE: NAPT44 through mape_nat */
 };
 
 /*
@@ -82,6 +83,7 @@ struct mape_dev {
 	 */
 	bool mtu_auto;
 	bool mtu_following;
+	bool napt_attached;		/* counted in its netns, RTNL */
 };
 
 static inline void mape_stat_add(struct mape_dev *md, enum mape_stat s, u64 n)
@@ -130,6 +132,31 @@ static inline struct mape_params *mape_params_locked(struct mape_dev *md)
 
 int mape_device_init(void);
 void mape_device_uninit(void);
+
+/*
+ * NAPT44 lives in the companion module mape_nat (netfilter stays out of
+ * mape.ko). It registers these; the core attaches it to a namespace while
+ * that namespace has a CE device with napt on (RTNL held), and holds a
+ * reference on its module meanwhile.
+ */
+struct mape_nat_ops {
+	struct module *owner;
+	int (*attach)(struct net *net);
+	void (*detach)(struct net *net);
+};
+
+int mape_nat_register(const struct mape_nat_ops *ops);
+void mape_nat_unregister(const struct mape_nat_ops *ops);
+
+/* What NAPT needs of a CE device with napt on; caller holds RCU. */
+struct mape_napt {
+	__be32 ip4;
+	u8 ip4_len;
+	struct mape_portset ports;
+};
+
+bool mape_napt_get(const struct net_device *dev, struct mape_napt *n);
+void mape_napt_count(const struct net_device *dev, enum mape_stat s);
 
 /* Outer header: what the IPv4 MTU loses to the IPv6 one. */
 static inline unsigned int mape_encap_overhead(const struct mape_config *cfg)

@@ -9,6 +9,7 @@
 
 #ifdef __KERNEL__
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #endif
@@ -378,6 +379,7 @@ bool mape_port_in_set(const struct mape_portset *ps, u16 port)
 		return false;
 	return mape_port_psid(ps, port) == ps->psid;
 }
+EXPORT_SYMBOL_GPL(mape_port_in_set);
 
 /*
  * The identifiers of a CE sharing its address have the port set's shape:
@@ -428,3 +430,57 @@ u32 mape_portset_count(const struct mape_portset *ps)
 	return mape_portset_nranges(ps) << (ps->len ? m_bits(ps) : 16);
 }
 
+/* The i-th port of the set (i < mape_portset_count()). */
+u16 mape_portset_port(const struct mape_portset *ps, u32 i)
+{
+	unsigned int m = ps->len ? m_bits(ps) : 16;
+	u16 first, last;
+
+	mape_portset_range(ps, i >> m, &first, &last);
+	return first + (i & ((1U << m) - 1));
+}
+
+static u32 gcd32(u32 a, u32 b)
+{
+	while (b) {
+		u32 t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * A free port of the set for a new NAPT mapping: at most
+ * MAPE_PORT_SEARCH_MAX candidates, visited from a random start with a
+ * random stride coprime to the set's size, so that successive searches
+ * spread over every range and a crowded set does not make them walk the
+ * same busy stretch. used() says whether a port is taken. Returns 0 and
+ * *port, or -ENOSPC when every candidate tried was taken (the caller
+ * counts it and drops: never a port outside the set).
+ */
+int mape_port_search(const struct mape_portset *ps, u32 rnd1, u32 rnd2,
+		     bool (*used)(u16 port, void *arg), void *arg, u16 *port)
+{
+	u32 n = mape_portset_count(ps), tries, i, step;
+
+	if (!n)
+		return -ENOSPC;
+	tries = n < MAPE_PORT_SEARCH_MAX ? n : MAPE_PORT_SEARCH_MAX;
+	i = rnd1 % n;
+	step = n > 1 ? 1 + rnd2 % (n - 1) : 1;
+	while (gcd32(step, n) != 1)
+		step++;
+	while (tries--) {
+		u16 p = mape_portset_port(ps, i);
+
+		if (!used(p, arg)) {
+			*port = p;
+			return 0;
+		}
+		i = (i + step) % n;
+	}
+	return -ENOSPC;
+}
+EXPORT_SYMBOL_GPL(mape_port_search);

@@ -109,11 +109,22 @@ int mape_rule_map6(const struct mape_rule *r, const struct in6_addr *addr,
 
 /* Port sets. */
 u16 mape_port_psid(const struct mape_portset *ps, u16 port);
+/* Exported, with mape_port_search(), for the NAPT module mape_nat. */
 bool mape_port_in_set(const struct mape_portset *ps, u16 port);
 unsigned int mape_portset_nranges(const struct mape_portset *ps);
 void mape_portset_range(const struct mape_portset *ps, unsigned int i,
 			u16 *first, u16 *last);
 u32 mape_portset_count(const struct mape_portset *ps);
+u16 mape_portset_port(const struct mape_portset *ps, u32 i);
+
+/*
+ * Candidates a NAPT port search tries before calling the set exhausted:
+ * every port of any set of PSID length 4 or more (offset 6); a bigger set
+ * is searched this far, so it may be called full with a few ports free.
+ */
+#define MAPE_PORT_SEARCH_MAX	4096
+int mape_port_search(const struct mape_portset *ps, u32 rnd1, u32 rnd2,
+		     bool (*used)(u16 port, void *arg), void *arg, u16 *port);
 
 /*
  * RFC 7597 section 8.3.3: an IPv4 identifier inside the CE's PSID-derived

@@ -522,6 +522,116 @@ static void mapping_frag_id(struct kunit *test)
 			mape_psid_frag_id(&sets[1], 1234));
 }
 
+/* A "used" callback over a bitmap of taken ports; counts its calls. */
+struct taken {
+	unsigned long *map;
+	unsigned int calls;
+};
+
+static bool taken_used(u16 port, void *arg)
+{
+	struct taken *t = arg;
+
+	t->calls++;
+	return test_bit(port, t->map);
+}
+
+static int search(const struct mape_portset *ps, struct taken *t, u16 *port)
+{
+	return mape_port_search(ps, get_random_u32(), get_random_u32(),
+				taken_used, t, port);
+}
+
+/*
+ * The NAPT port search: the i-th port enumeration covers exactly the set;
+ * a search returns only free ports of the set, finds the last free port
+ * of a nearly full set (the stride visits every port), gives -ENOSPC on a
+ * full one after at most MAPE_PORT_SEARCH_MAX tries, and successive
+ * searches from random seeds spread over all ranges.
+ */
+static void mapping_port_search(struct kunit *test)
+{
+	static const struct mape_portset sets[] = {
+		{ .offset = 6, .len = 8, .psid = 0x34 },	/* 252 ports */
+		{ .offset = 6, .len = 4, .psid = 0x3 },		/* 4032 */
+		{ .offset = 0, .len = 6, .psid = 0x2a },	/* 1024, a = 0 */
+		{ .offset = 4, .len = 12, .psid = 0xabc },	/* 15 */
+	};
+	unsigned long *map = kunit_kzalloc(test, BITS_TO_LONGS(65536) *
+					   sizeof(long), GFP_KERNEL);
+	struct taken t = { .map = map };
+	unsigned int s, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	for (s = 0; s < ARRAY_SIZE(sets); s++) {
+		const struct mape_portset *ps = &sets[s];
+		u32 n = mape_portset_count(ps);
+		unsigned int ranges = mape_portset_nranges(ps);
+		unsigned long *seen_ranges;
+		u16 port, last;
+
+		/* The enumeration is the set, each port once. */
+		bitmap_zero(map, 65536);
+		for (i = 0; i < n; i++) {
+			port = mape_portset_port(ps, i);
+			KUNIT_ASSERT_TRUE(test, mape_port_in_set(ps, port));
+			KUNIT_ASSERT_FALSE(test, test_and_set_bit(port, map));
+		}
+		KUNIT_EXPECT_EQ(test, bitmap_weight(map, 65536), n);
+
+		/* Fill it by searching: every result free and in the set. */
+		bitmap_zero(map, 65536);
+		for (i = 0; i < n - 1; i++) {
+			KUNIT_ASSERT_EQ(test, search(ps, &t, &port), 0);
+			KUNIT_ASSERT_TRUE(test, mape_port_in_set(ps, port));
+			KUNIT_ASSERT_FALSE(test, test_and_set_bit(port, map));
+		}
+		/* One port left: found whatever the seeds. */
+		for (i = 0; i < n; i++) {
+			last = mape_portset_port(ps, i);
+			if (!test_bit(last, map))
+				break;
+		}
+		for (i = 0; i < 20; i++) {
+			KUNIT_EXPECT_EQ(test, search(ps, &t, &port), 0);
+			KUNIT_EXPECT_EQ(test, port, last);
+		}
+		/* Full: -ENOSPC, after a bounded number of tries. */
+		__set_bit(last, map);
+		t.calls = 0;
+		KUNIT_EXPECT_EQ(test, search(ps, &t, &port), -ENOSPC);
+		KUNIT_EXPECT_LE(test, t.calls, min_t(u32, n, MAPE_PORT_SEARCH_MAX));
+
+		/* Spread: 50 searches per range in an empty set hit every
+		 * range.
+		 */
+		bitmap_zero(map, 65536);
+		seen_ranges = kunit_kzalloc(test, BITS_TO_LONGS(65536) *
+					    sizeof(long), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, seen_ranges);
+		for (i = 0; i < 50 * ranges; i++) {
+			KUNIT_ASSERT_EQ(test, search(ps, &t, &port), 0);
+			__set_bit(ps->offset ? port >> (16 - ps->offset) : 0,
+				  seen_ranges);
+		}
+		KUNIT_EXPECT_EQ(test, bitmap_weight(seen_ranges, 65536), ranges);
+	}
+
+	/* A set bigger than the bound: a full one costs exactly the bound. */
+	{
+		const struct mape_portset big = { .offset = 6, .len = 2,
+						  .psid = 1 };
+		u16 port;
+
+		KUNIT_EXPECT_GT(test, mape_portset_count(&big),
+				(u32)MAPE_PORT_SEARCH_MAX);
+		bitmap_fill(map, 65536);
+		t.calls = 0;
+		KUNIT_EXPECT_EQ(test, search(&big, &t, &port), -ENOSPC);
+		KUNIT_EXPECT_EQ(test, t.calls, MAPE_PORT_SEARCH_MAX);
+	}
+}
+
 static struct kunit_case mapping_cases[] = {
 	KUNIT_CASE(mapping_rfc_example1),
 	KUNIT_CASE(mapping_rfc_example2_3),
@@ -536,6 +646,7 @@ static struct kunit_case mapping_cases[] = {
 	KUNIT_CASE(mapping_roundtrip),
 	KUNIT_CASE(mapping_partition),
 	KUNIT_CASE(mapping_frag_id),
+	KUNIT_CASE(mapping_port_search),
 	{}
 };
 

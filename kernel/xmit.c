@@ -506,7 +506,14 @@ netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)
 		/* v4-reassembly: only whole datagrams go on. The IPv4
 		 * layer's queues, limits (ipfrag_*) and timeouts apply.
 		 */
-		int err = ip_defrag(md->net, skb, MAPE_DEFRAG_USER);
+		int err;
+
+		/* ip_forward's IPCB is stale here: a fragment it cut again
+		 * carries IPSKB_FRAG_COMPLETE, which would skip the queue's
+		 * ipfrag_max_dist check for it and purge the datagram.
+		 */
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+		err = ip_defrag(md->net, skb, MAPE_DEFRAG_USER);
 
 		if (err) {
 			if (err != -EINPROGRESS) {

@@ -19,6 +19,8 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef uint32_t __be32;
 
+/* Kernel exports mean nothing in mapctl. */
+#define EXPORT_SYMBOL_GPL(sym) _Static_assert(1, #sym)
 #define be32_to_cpu(x) ntohl(x)
 #define cpu_to_be32(x) htonl(x)
 

@@ -45,6 +45,8 @@ static const char *const names[] = {
 	[MAPE_STAT_ICMP_RELAYED] = "icmp_relayed",
 	[MAPE_STAT_V6_FRAGMENTED] = "v6_fragmented",
 	[MAPE_STAT_V4_FRAGMENTED] = "v4_fragmented",
+	[MAPE_STAT_NAPT_TRANSLATIONS] = "napt_translations",
+	[MAPE_STAT_NAPT_EXHAUSTED] = "napt_exhausted",
 };
 
 /* Every counter has a name: a new enum mape_stat needs one here. */

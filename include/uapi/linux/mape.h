@@ -49,6 +49,11 @@
  *   IFLA_MAPE_FRAG_ID       u8 0/1, CE only: rewrite the IPv4 identifier
  *                           of packets with DF clear into the CE's
  *                           PSID-derived set (RFC 7597 section 8.3.3).
+ *   IFLA_MAPE_NAPT          u8 0/1, CE only: source-translate IPv4 leaving
+ *                           through the device to the CE's address, ports
+ *                           and ICMP identifiers from its whole port set,
+ *                           through conntrack NAT (needs the mape_nat
+ *                           module).
  *   IFLA_MAPE_FRAG_MAX_ENTRIES u32 1..1048576: IPv4 datagrams the virtual
  *                           reassembly cache tracks;
  *   IFLA_MAPE_FRAG_MAX_HELD u32 0..1048576: fragments it holds until their
@@ -161,6 +166,7 @@ enum {
 	IFLA_MAPE_FRAG_MAX_ENTRIES,
 	IFLA_MAPE_FRAG_MAX_HELD,
 	IFLA_MAPE_FRAG_TIMEOUT,
+	IFLA_MAPE_NAPT,
 	__IFLA_MAPE_MAX
 };
 
@@ -261,7 +267,9 @@ enum mape_stat {
 					 * never came (or was not recorded)
 					 */
 	MAPE_STAT_V4_REASSEMBLED,	/* non-first fragments sent or accepted
-					 * on their first one's decision
+					 * on their first one's decision; with
+					 * v4-reassembly, datagrams reassembled
+					 * before encapsulation
 					 */
 	MAPE_STAT_V6_REASSEMBLED,	/* packets that arrived as outer IPv6
 					 * fragments, reassembled by the kernel
@@ -281,6 +289,10 @@ enum mape_stat {
 					 */
 	MAPE_STAT_V4_FRAGMENTED,	/* packets fragmented as IPv4 before
 					 * encapsulation (frag-inner)
+					 */
+	MAPE_STAT_NAPT_TRANSLATIONS,	/* connections given a port of the set */
+	MAPE_STAT_NAPT_EXHAUSTED,	/* new connections dropped: no free
+					 * port in the set
 					 */
 	__MAPE_STAT_MAX
 };
