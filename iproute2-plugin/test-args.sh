@@ -169,6 +169,8 @@ check_add "frag inner" "frag_mode=1" frag inner
 check_add "v4-reassembly off" "v4_reassembly=0" v4-reassembly off
 check_add "v4-reassembly on" "v4_reassembly=1" v4-reassembly on
 check_add "frag-id keep" "frag_id=0" frag-id keep
+check_add "napt on" "napt=1" napt on
+check_add "napt off" "napt=0" napt off
 check_add "frag-id psid" "frag_id=1" frag-id psid
 check_add "frag-entries 1" "frag_max_entries=1" frag-entries 1
 check_add "frag-entries 1048576" "frag_max_entries=1048576" \
@@ -242,6 +244,7 @@ check_bad "mtu-v6 0 (none is the word)" '"0" is wrong: mtu-v6' mtu-v6 0
 check_bad "mtu-v6 auto" '"auto" is wrong: mtu-v6' mtu-v6 auto
 check_bad "frag both" '"both" is wrong: frag is "outer" or "inner"' frag both
 check_bad "frag OUTER (keywords are exact)" '"OUTER" is wrong: frag' frag OUTER
+check_bad "napt yes" '"yes" is wrong: napt is "on" or "off"' napt yes
 check_bad "v4-reassembly 1" \
 	'"1" is wrong: v4-reassembly is "on" or "off"' v4-reassembly 1
 check_bad "v4-reassembly yes" '"yes" is wrong: v4-reassembly' \

@@ -42,6 +42,7 @@ MAPE_ATTRS = {
     15: ("frag_max_entries", "u32"),
     16: ("frag_max_held", "u32"),
     17: ("frag_timeout", "u32"),
+    18: ("napt", "u8"),
 }
 SIZES = {"u8": 1, "u16": 2, "u32": 4, "in6": 16}
 FMT = {"u8": "=B", "u16": "=H", "u32": "=I"}
