@@ -25,7 +25,7 @@ info() { ip -j -d link show "$1" | jq -c ".[0].linkinfo.info_data"; }
 
 check "BR device" ip link add m0 type mape role br br-addr 2001:db8:ffff::1
 check_eq "  defaults shown" "$(info m0)" \
-	'{"role":"br","br_addr":"2001:db8:ffff::1","ifid":"rfc","hoplimit":64,"tclass":"inherit","encaplimit":"none"}'
+	'{"role":"br","br_addr":"2001:db8:ffff::1","ifid":"rfc","hoplimit":64,"tclass":"inherit","encaplimit":"none","mtu_v6":"none","frag":"outer","v4_reassembly":"off","frag_id":"keep","napt":"off","frag_entries":4096,"frag_held":1024,"frag_timeout":5000}'
 check_eq "  MTU 1500 - 40" "$(ip -j link show m0 | jq '.[0].mtu')" 1460
 
 check "dummy underlay with MTU 9000" ip link add dummy0 mtu 9000 type dummy
@@ -33,7 +33,7 @@ check "CE device with every option" ip link add m1 type mape role ce \
 	br-addr 2001:db8:ffff::1 end-user-prefix 2001:db8:12:3400::/56 \
 	ifid draft03 dev dummy0 hoplimit 32 tclass 0x20 encaplimit 4
 check_eq "  all shown back" "$(info m1)" \
-	'{"role":"ce","br_addr":"2001:db8:ffff::1","end_user_prefix":"2001:db8:12:3400::/56","ifid":"draft03","link":"dummy0","hoplimit":32,"tclass":32,"encaplimit":4}'
+	'{"role":"ce","br_addr":"2001:db8:ffff::1","end_user_prefix":"2001:db8:12:3400::/56","ifid":"draft03","link":"dummy0","hoplimit":32,"tclass":32,"encaplimit":4,"mtu_v6":"none","frag":"outer","v4_reassembly":"off","frag_id":"keep","napt":"off","frag_entries":4096,"frag_held":1024,"frag_timeout":5000}'
 check_eq "  MTU follows the underlay: 9000 - 40 - 8" \
 	"$(ip -j link show m1 | jq '.[0].mtu')" 8952
 # The text form pastes back as arguments.
