@@ -522,6 +522,20 @@ dump_ip() # NMAX ROUND
 		printf "dump ip %d %.3f %d", r, t1 - t0, n }')"
 }
 
+# alternate WHAT NMAX: WHAT_mapctl and WHAT_ip for REPS rounds, the one
+# that goes first alternating.
+alternate()
+{
+	local r
+	for ((r = 1; r <= REPS; r++)); do
+		if ((r % 2)); then
+			"$1_mapctl" "$2" $r; "$1_ip" "$2" $r
+		else
+			"$1_ip" "$2" $r; "$1_mapctl" "$2" $r
+		fi
+	done
+}
+
 run_rules()
 {
 	local nmax=${RULES##*,} r lines slab
@@ -529,22 +543,10 @@ run_rules()
 	rules_files "$nmax"
 	[ -n "${HOLD[s-$nmax]:-}" ] || dut_add s-$nmax
 	ns_add rt
-	for ((r = 1; r <= REPS; r++)); do
-		if ((r % 2)); then
-			load_mapctl "$nmax" $r; load_ip "$nmax" $r
-		else
-			load_ip "$nmax" $r; load_mapctl "$nmax" $r
-		fi
-	done
+	alternate load "$nmax"
 	slab=$(slab_line)
 	raw "slab $slab"
-	for ((r = 1; r <= REPS; r++)); do
-		if ((r % 2)); then
-			dump_mapctl "$nmax" $r; dump_ip "$nmax" $r
-		else
-			dump_ip "$nmax" $r; dump_mapctl "$nmax" $r
-		fi
-	done
+	alternate dump "$nmax"
 	if [ $QUICK = 1 ]; then
 		lines=$(ip netns exec s-$nmax mapctl rule show dev mape0 | wc -l)
 		tline "bench rules: load $nmax with mapctl -b, dump them ($lines)" \

@@ -245,31 +245,30 @@ static int add_napt(struct nlmsghdr *n, const char *arg)
 			  "napt is \"on\" or \"off\"");
 }
 
-static int add_frag_entries(struct nlmsghdr *n, const char *arg)
+/* A keyword taking a number in min..max, sent as a u32. */
+static int add_u32(struct nlmsghdr *n, int type, const char *arg,
+		   unsigned long min, unsigned long max, const char *msg)
 {
 	unsigned long v;
 
-	if (!parse_uint(arg, 1, 1 << 20, &v))
-		invarg("frag-entries is 1..1048576", arg);
-	return addattr32(n, IPLINK_REQ_MAXLEN, IFLA_MAPE_FRAG_MAX_ENTRIES, v);
+	if (!parse_uint(arg, min, max, &v))
+		invarg(msg, arg);
+	return addattr32(n, IPLINK_REQ_MAXLEN, type, v);
+}
+
+static int add_frag_entries(struct nlmsghdr *n, const char *arg)
+{
+	return add_u32(n, IFLA_MAPE_FRAG_MAX_ENTRIES, arg, 1, 1 << 20, "frag-entries is 1..1048576");
 }
 
 static int add_frag_held(struct nlmsghdr *n, const char *arg)
 {
-	unsigned long v;
-
-	if (!parse_uint(arg, 0, 1 << 20, &v))
-		invarg("frag-held is 0..1048576", arg);
-	return addattr32(n, IPLINK_REQ_MAXLEN, IFLA_MAPE_FRAG_MAX_HELD, v);
+	return add_u32(n, IFLA_MAPE_FRAG_MAX_HELD, arg, 0, 1 << 20, "frag-held is 0..1048576");
 }
 
 static int add_frag_timeout(struct nlmsghdr *n, const char *arg)
 {
-	unsigned long v;
-
-	if (!parse_uint(arg, 1, 60000, &v))
-		invarg("frag-timeout is 1..60000 (ms)", arg);
-	return addattr32(n, IPLINK_REQ_MAXLEN, IFLA_MAPE_FRAG_TIMEOUT, v);
+	return add_u32(n, IFLA_MAPE_FRAG_TIMEOUT, arg, 1, 60000, "frag-timeout is 1..60000 (ms)");
 }
 
 /* Every keyword takes one value and owns one bit of the duplicate mask. */

@@ -122,15 +122,8 @@ void mape_napt_count(const struct net_device *dev, enum mape_stat s)
 }
 EXPORT_SYMBOL_GPL(mape_napt_count);
 
-#define MAPE_HLEN	(sizeof(struct ipv6hdr))
-#define MAPE_ENCLIM_LEN	8
 #define MAPE_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA | \
 			 NETIF_F_GSO_SOFTWARE | NETIF_F_HW_CSUM)
-
-static unsigned int encap_overhead(const struct mape_config *cfg)
-{
-	return mape_encap_overhead(cfg);
-}
 
 /*
  * Fill what the BMR and the end-user prefix give a CE, and the local
@@ -590,7 +583,7 @@ static unsigned int underlay_mtu(struct net *net, const struct mape_config *cfg)
 			mtu = dst_mtu(dst);
 		dst_release(dst);
 	}
-	return mtu > encap_overhead(cfg) ? mtu - encap_overhead(cfg) : 0;
+	return mtu > mape_encap_overhead(cfg) ? mtu - mape_encap_overhead(cfg) : 0;
 }
 
 /* Set the MTU the underlay gives, if the device still follows it. */
@@ -692,7 +685,7 @@ static int mape_newlink(struct net *net, struct net_device *dev,
 		md->mtu_auto = true;
 		mtu = underlay_mtu(net, &p->cfg);
 		dev->mtu = mtu ? clamp_t(int, mtu, dev->min_mtu, dev->max_mtu) :
-				 ETH_DATA_LEN - encap_overhead(&p->cfg);
+				 ETH_DATA_LEN - mape_encap_overhead(&p->cfg);
 	}
 
 	/* Before registering: nothing may fail after it. */

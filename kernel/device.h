@@ -158,11 +158,15 @@ struct mape_napt {
 bool mape_napt_get(const struct net_device *dev, struct mape_napt *n);
 void mape_napt_count(const struct net_device *dev, enum mape_stat s);
 
+/* The outer header, and the encapsulation limit option it may carry. */
+#define MAPE_HLEN	(sizeof(struct ipv6hdr))
+#define MAPE_ENCLIM_LEN	8
+
 /* Outer header: what the IPv4 MTU loses to the IPv6 one. */
 static inline unsigned int mape_encap_overhead(const struct mape_config *cfg)
 {
-	return sizeof(struct ipv6hdr) +
-	       (cfg->encap_limit != MAPE_ENCAP_LIMIT_NONE ? 8 : 0);
+	return MAPE_HLEN +
+	       (cfg->encap_limit != MAPE_ENCAP_LIMIT_NONE ? MAPE_ENCLIM_LEN : 0);
 }
 
 /* xmit.c and rcv.c */

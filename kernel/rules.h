@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The rule table of one MAP domain: longest-prefix match on the IPv4 side
- * (transmit: which rule covers a destination) and on the IPv6 side
- * (receive: which rule covers an outer source).
+ * (the data path: the rule of a destination, or of an inner source on
+ * receive) and on the IPv6 side (mapctl lookup ipv6, and the uniqueness
+ * of IPv6 prefixes).
  *
  * Each side is one hash table keyed by (prefix, length) plus a bitmap of
  * the lengths in use; a lookup probes the lengths present, longest first,
