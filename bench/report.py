@@ -12,6 +12,9 @@ Raw lines (one per run):
     slab objsize slotsize objsperslab pagesperslab
     tcp 1flow VARIANT ROUND bits-per-second
 
+pps lines of the NAPT runs have TEST nat-new/64 (a new flow per packet) or
+nat-est/64 (one flow) and VARIANT napt (mape_nat) or nft (masquerade).
+
 Every figure is the median over the rounds, with the spread (min-max); a
 ratio is the ratio of the medians, and its spread the min-max of the
 ratios within each round (the runs of one round are back to back).
@@ -187,6 +190,22 @@ def main():
     if tcp.get("mape"):
         cmp_row("TCP 1 flow CE->BR, bit/s, vs ip6tnl", tcp["mape"], tcp.get("ip6tnl", {}),
                 si, 0.9)
+
+    # 5. NAPT44: CPU time per new connection and per packet, mape_nat
+    # against nft masquerade on the same CE device.
+    for test, what in (("nat-new/64", "NAPT: CPU time per new UDP flow"),
+                       ("nat-est/64", "NAPT: CPU time per packet of a flow")):
+        m, b = pps.get((test, "napt")), pps.get((test, "nft"))
+        if not m or not b:
+            continue
+        note = ""
+        if not quick and min(busy(test, "napt"), busy(test, "nft")) < 0.9:
+            note = " *"
+            marked.append(test)
+        cmp_row(what + " vs nft masquerade",
+                {r: 1e9 / v for r, v in m.items() if v},
+                {r: 1e9 / v for r, v in b.items() if v}, usec, 1.1,
+                higher=False, note=note)
 
     head = ("figure", "mape (min-max)", "baseline (min-max)", "ratio",
             "ratio range", "target", "met")

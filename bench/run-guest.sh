@@ -15,7 +15,7 @@
 #   --reps N     repetitions of every measurement (5), interleaved with its
 #                baselines, the order rotating from one round to the next
 #   --time S     measurement window of a packet-rate run (2 s)
-#   --sections   comma-separated subset of pps,rules,scale,tcp (all)
+#   --sections   comma-separated subset of pps,rules,scale,tcp,napt (all)
 #   --rules LIST rule counts of the scaling benchmark (1,1000,100000,1000000);
 #                the largest is also the one loaded, dumped and weighed
 #   --seed N     seed of the random rules (7597)
@@ -38,7 +38,7 @@ dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 QUICK=0
 REPS=5
 TIME=2
-SECTIONS=pps,rules,scale,tcp
+SECTIONS=pps,rules,scale,tcp,napt
 RULES=1,1000,100000,1000000
 SEED=7597
 RATE=0
@@ -70,6 +70,9 @@ RULE="rule-ipv6 2001:db8:100::/40 rule-ipv4 192.0.2.0/24 ea-len 16 psid-offset 6
 CE4=192.0.2.18
 SRV=203.0.113.2
 CEPORT=$(( (20 << 10) | (0x34 << 2) | 1 ))	# a port of the CE's set
+CERANGE=1232-1235				# the first range of that set
+LAN4=198.51.100.2				# a LAN host behind the CE
+LANPORT=40000					# its port, outside the set
 SRVPORT=9
 
 W=/tmp/mape-bench
@@ -269,6 +272,7 @@ pg_setup()
 	case $test in
 	br-enc|ce-dec) s4=$SRV; sp=$SRVPORT; d4=$CE4; dp=$CEPORT; s6=$BR; d6=$CE1 ;;
 	br-dec|ce-enc) s4=$CE4; sp=$CEPORT; d4=$SRV; dp=$SRVPORT; s6=$CE1; d6=$BR ;;
+	nat-*) s4=$LAN4; sp=$LANPORT; d4=$SRV; dp=$SRVPORT ;;
 	esac
 
 	tc -n bgen filter del dev $dev egress 2>/dev/null
@@ -309,6 +313,20 @@ pg_setup()
 		echo "udp_dst_min $dp" > $f
 		echo "udp_dst_max $dp" > $f
 	fi
+	if [ "$test" = nat-new ]; then
+		# Every packet a new flow: a random LAN host, source and
+		# destination port (2^46 tuples: a repeat is rare).
+		echo "src_min ${LAN4%.*}.1" > $f
+		echo "src_max ${LAN4%.*}.254" > $f
+		echo "udp_src_min 1024" > $f
+		echo "udp_src_max 65535" > $f
+		echo "udp_dst_min 1" > $f
+		echo "udp_dst_max 65535" > $f
+		echo "flag IPSRC_RND" > $f
+		echo "flag UDPSRC_RND" > $f
+		echo "flag UDPDST_RND" > $f
+	fi
+	return 0
 }
 
 pg_start() { ip netns exec bgen sh -c 'echo start > /proc/net/pktgen/pgctrl' 2>/dev/null & PGJOB=$!; }
@@ -332,6 +350,8 @@ measure()
 {
 	local n=$1 test=$2 var=$3 l=$4 round=$5 a b i0 i1 t0 t1 off
 	pg_setup "$n" "$test" "$var" "$l" || die "pktgen setup $n $test"
+	# Each NAT run starts from an empty connection table.
+	[ "${test%-*}" = nat ] && ip netns exec "$n" conntrack -F >/dev/null 2>&1
 	pg_start
 	sleep $WARM
 	a=$(sink_tx "$n"); i0=$(idle1); t0=$(now)
@@ -356,6 +376,7 @@ quick_run()
 {
 	local n=$1 test=$2 var=$3 l=$4 a b i
 	pg_setup "$n" "$test" "$var" "$l" $COUNT || return 1
+	[ "${test%-*}" = nat ] && ip netns exec "$n" conntrack -F >/dev/null 2>&1
 	a=$(sink_tx "$n")
 	ip netns exec bgen sh -c 'echo start > /proc/net/pktgen/pgctrl'
 	for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -390,7 +411,7 @@ mape_errors() # NS: mape0's non-zero drop counters, "name=value ..."
 {
 	ip netns exec "$1" mapctl -j stats dev mape0 |
 		jq -r '.[0] | to_entries | map(select((.value | type) == "number" and
-			.value != 0 and (.key | test("encaps|decaps|bytes|ifindex") | not))) |
+			.value != 0 and (.key | test("encaps|decaps|bytes|ifindex|napt_translations") | not))) |
 			map("\(.key)=\(.value)") | join(" ")'
 }
 
@@ -682,6 +703,101 @@ run_tcp()
 }
 
 # ---------------------------------------------------------------------------
+# NAPT44 on the CE: mape_nat (napt on) against nftables masquerade into the
+# first range of the same set, each on its own copy of m-ce's device with
+# the CE's address on it, fed and sunk as the packet-rate runs are:
+#
+#   n-napt  napt on: ports from the whole set, chosen by mape_nat
+#   n-nft   napt off; nft: oifname "mape0" meta l4proto { tcp, udp } masquerade to :$CERANGE
+#
+# nat-new: every packet opens a new UDP flow (random LAN host and ports):
+#          the rate is new connections per second of CPU 1, each costing a
+#          conntrack entry, the NAT lookup and a translation.
+# nat-est: one flow, its mapping made by the first packet: per-packet cost
+#          of an established translation.
+# The connection table is flushed before every run.
+
+napt_add() # NAME napt|nft
+{
+	local n=$1
+	dut_add "$n"
+	ip -n "$n" route add $CE4/32 dev sink0
+	ip -n "$n" -6 route add $BR/128 dev sink0
+	ip -n "$n" link add mape0 type mape role ce br-addr $BR \
+		end-user-prefix $CE1_EU || return 1
+	ip netns exec "$n" mapctl rule add dev mape0 bmr $RULE || return 1
+	ip -n "$n" addr add $CE1/128 dev mape0 nodad
+	ip -n "$n" addr add $CE4/32 dev mape0
+	ip -n "$n" link set mape0 up
+	ip -n "$n" route add default dev mape0
+	if [ "$2" = napt ]; then
+		ip -n "$n" link set mape0 type mape napt on
+	else
+		ip netns exec "$n" nft -f - <<-EOF
+		table ip bench {
+			chain post {
+				type nat hook postrouting priority srcnat;
+				oifname "mape0" meta l4proto { tcp, udp } masquerade to :$CERANGE
+			}
+		}
+		EOF
+	fi
+}
+
+napt_stat() # NS COUNTER
+{
+	ip netns exec "$1" mapctl -j stats dev mape0 | jq ".[0].$2"
+}
+
+run_napt()
+{
+	local test ok a b c d e n
+	say "## NAPT44: mape_nat (napt on) vs nft masquerade to :$CERANGE, 64 B UDP"
+	if [ ! -d /sys/module/mape_nat ]; then
+		modprobe nf_nat || die "modprobe nf_nat"
+		modprobe mape_nat 2>/dev/null || insmod "$dir/../kernel/mape_nat.ko" ||
+			die "mape_nat.ko does not load"
+	fi
+	# Room for the flows of a run (global: writable in the initial
+	# namespace only); the buckets keep the chains as short as a big
+	# machine's default.
+	sysctl -qw net.netfilter.nf_conntrack_buckets=262144 \
+		net.netfilter.nf_conntrack_max=2097152 || die "conntrack sysctls"
+	[ -n "${HOLD[bgen]:-}" ] || ns_add bgen
+	napt_add n-napt napt || die "n-napt: mape CE with napt"
+	napt_add n-nft nft || die "n-nft: mape CE with nft masquerade"
+	for test in nat-new nat-est; do
+		if [ $QUICK = 1 ]; then
+			a=$(napt_stat n-napt napt_translations)
+			ok=0
+			quick_run n-napt $test napt 64 || ok=1
+			quick_run n-nft $test nft 64 || ok=1
+			b=$(napt_stat n-napt napt_translations)
+			c=$(ip netns exec n-napt conntrack -C)
+			d=$(ip netns exec n-nft conntrack -C)
+			[ $test = nat-new ] && n=$COUNT || n=1
+			tline "bench napt $test (napt, nft masquerade) runs" $ok
+			[ $((b - a)) = $n ] && [ "$c" = $n ] && [ "$d" = $n ] ||
+				say "    $test: $((b - a)) translations, $c/$d connections, want $n"
+			tline "bench napt $test: translations and connections exact" \
+				$([ $((b - a)) = $n ] && [ "$c" = $n ] && [ "$d" = $n ]; echo $?)
+			continue
+		fi
+		say "# $test 64 B"
+		rounds $test 64 n-napt:napt n-nft:nft
+	done
+	for n in n-napt n-nft; do
+		e=$(mape_errors $n)
+		[ -z "$e" ] || say "# warning: $n: mape dropped packets: $e"
+		[ $QUICK = 1 ] && tline "bench napt $n: no drops (ports inside the set)" \
+			$([ -z "$e" ]; echo $?)
+	done
+	ip netns exec n-napt conntrack -F >/dev/null 2>&1
+	ip netns exec n-nft conntrack -F >/dev/null 2>&1
+	ip -n n-napt link set mape0 type mape napt off
+}
+
+# ---------------------------------------------------------------------------
 
 [ "$(id -u)" = 0 ] || die "must run as root (in the VM: make bench)"
 [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs (CPU 0 generates, CPU 1 forwards)"
@@ -715,6 +831,7 @@ case ,$SECTIONS, in *,pps,*) run_pps ;; esac
 case ,$SECTIONS, in *,rules,*) run_rules ;; esac
 case ,$SECTIONS, in *,scale,*) run_scale ;; esac
 case ,$SECTIONS, in *,tcp,*) run_tcp ;; esac
+case ,$SECTIONS, in *,napt,*) run_napt ;; esac
 
 say "# bench took $(awk -v a=$t_start -v b=$(now) 'BEGIN {printf "%.0f", b - a}') s"
 python3 "$dir/report.py" "$RAW" || nfail=$((nfail + 1))

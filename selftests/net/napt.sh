@@ -21,7 +21,7 @@ cleanup()
 {
 	[ -n "$pids" ] && kill $pids 2>/dev/null
 	topo_cleanup
-	for ns in lan1 lan2 lan3; do
+	for ns in lan1 lan2 lan3 lan4 ce4; do
 		ip netns del $ns 2>/dev/null
 	done
 	rm -rf "$tmp"
@@ -155,9 +155,65 @@ ip netns exec srv timeout 30 nc 192.0.2.18 "$FWD" < /dev/null > "$tmp/got"
 check_eq "srv -> 192.0.2.18:$FWD forwarded to lan2:8080" \
 	"$(sha256sum < "$tmp/got")" "$(sha256sum < "$tmp/blob")"
 
-# 6. Off again: the namespace detaches, the module may go.
-check "ce1, ce2: napt off" sh -c "ip -n ce1 link set mape0 type mape napt off &&
-	ip -n ce2 link set mape0 type mape napt off"
+# 6. A CE with an IPv4 prefix of its own and no port sharing (EA bits
+# shorter than 32 - r, RFC 7597 section 5.2): ce4 gets 192.0.2.148/30 and
+# every port, and its LAN is translated into the whole prefix, by the NAT
+# core's own choice (ports below 1024 too).
+RULE4="rule-ipv6 2001:db8:200::/52 rule-ipv4 192.0.2.128/26 ea-len 4 psid-offset 6"
+ce4_add()
+{
+	local a
+	ip netns add ce4 && ip netns add lan4 || return 1
+	ip -n ce4 link set lo up
+	ip -n lan4 link set lo up
+	ip -n ce4 link add wan type veth peer name to-ce4 netns core
+	ip -n ce4 addr add 2001:db8:f0:14::2/64 dev wan nodad
+	ip -n ce4 link set wan up
+	ip -n ce4 route add default via 2001:db8:f0:14::1
+	ip -n core addr add 2001:db8:f0:14::1/64 dev to-ce4 nodad
+	ip -n core link set to-ce4 up
+	ip -n core route add 2001:db8:200:500::/56 via 2001:db8:f0:14::2
+	ip netns exec br mapctl rule add dev mape0 bmr $RULE4 || return 1
+	ip -n ce4 link add mape0 type mape role ce br-addr $BR_ADDR \
+		end-user-prefix 2001:db8:200:500::/56 || return 1
+	ip netns exec ce4 mapctl rule add dev mape0 bmr $RULE4 || return 1
+	ip -n ce4 addr add "$(ce_map_addr ce4)/128" dev mape0 nodad || return 1
+	ip -n ce4 addr add 192.0.2.148/30 dev mape0
+	ip -n ce4 link set mape0 up
+	ip -n ce4 route add default dev mape0
+	ip -n ce4 link set mape0 type mape napt on || return 1
+	ip netns exec ce4 sysctl -qw net.ipv4.ip_forward=1
+	ip -n ce4 link add to-lan4 type veth peer name eth0 netns lan4
+	ip -n ce4 addr add 198.51.100.17/28 dev to-lan4
+	ip -n ce4 link set to-lan4 up
+	for a in $(seq 18 29); do
+		ip -n lan4 addr add 198.51.100.$a/28 dev eth0 || return 1
+	done
+	ip -n lan4 link set eth0 up
+	ip -n lan4 route add default via 198.51.100.17
+}
+check "ce4: a CE with 192.0.2.148/30, napt on" ce4_add
+check_eq "ce4: mapctl show: the prefix, every port" \
+	"$(ip netns exec ce4 mapctl -j show dev mape0 | jq -r '.[0].ce | "\(.ipv4) \(.port_count)"' 2>&1)" \
+	"192.0.2.148/30 65536"
+stats_snapshot ce4
+out=$(ip netns exec lan4 python3 "$dir/napt_flows.py" udpfrom $SRV 7001 \
+	"$(seq -s, -f 198.51.100.%g 18 29)" 1000)
+check_eq "12 LAN hosts, all from port 1000: all echoed" "$out" "12/12 echoed"
+flows=$(grep ' 7001$' "$tmp/log" | grep ' 192\.0\.2\.1\(4[89]\|5[01]\) ')
+check_eq "server: 12 distinct flows from 192.0.2.148/30" \
+	"$(cut -d' ' -f2,3 <<<"$flows" | sort -u | grep -c .)" 12
+check "server: more than one address of the prefix in use" \
+	test "$(cut -d' ' -f2 <<<"$flows" | sort -u | grep -c .)" -ge 2
+check "server: ports below 1024 in use (no PSID: every port)" \
+	test "$(awk '$3 < 1024' <<<"$flows" | grep -c .)" -ge 1
+check_eq "ce4: 12 translations, no port-set or exhaustion drop" \
+	"$(delta ce4 napt_translations)/$(delta ce4 port_set)/$(delta ce4 napt_exhausted)" 12/0/0
+
+# 7. Off again: the namespace detaches, the module may go.
+check "ce1, ce2, ce4: napt off" sh -c "ip -n ce1 link set mape0 type mape napt off &&
+	ip -n ce2 link set mape0 type mape napt off &&
+	ip -n ce4 link set mape0 type mape napt off"
 check "rmmod mape_nat once unused" rmmod mape_nat
 
 ksft_exit

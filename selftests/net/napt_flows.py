@@ -10,6 +10,8 @@
       N UDP sockets, one datagram each, every one echoed (within WAIT
       seconds, 20); then keep them open HOLD seconds (so flows of several
       clients overlap); prints "N/N echoed", exit 0 when all were
+  napt_flows.py udpfrom ADDR PORT SRC,... SPORT
+      as udp, one flow from each SRC address, all from port SPORT
   napt_flows.py tcp ADDR PORT N HOLD
       N TCP connections held open HOLD seconds; prints "N/N connected"
   napt_flows.py check LOG ADDR PSID_LEN OFFSET [LOCAL_PORT]
@@ -65,11 +67,13 @@ def raise_nofile(n):
     resource.setrlimit(resource.RLIMIT_NOFILE, (want, max(hard, want)))
 
 
-def udp(addr, port, n, hold, wait=20.0):
+def udp(addr, port, n, hold, wait=20.0, binds=None):
     raise_nofile(n)
     socks = []
     for i in range(n):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        if binds:
+            s.bind(binds[i])
         s.connect((addr, port))
         s.send(b"flow %d" % i)
         socks.append(s)
@@ -150,6 +154,9 @@ elif cmd in ("udp", "tcp"):
     extra = [float(sys.argv[6])] if cmd == "udp" and len(sys.argv) > 6 else []
     sys.exit(0 if fn(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
                      float(sys.argv[5]), *extra) else 1)
+elif cmd == "udpfrom":
+    srcs = [(a, int(sys.argv[5])) for a in sys.argv[4].split(",")]
+    sys.exit(0 if udp(sys.argv[2], int(sys.argv[3]), len(srcs), 0, 20.0, srcs) else 1)
 elif cmd == "check":
     check(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]),
           int(sys.argv[6]) if len(sys.argv) > 6 else None)
