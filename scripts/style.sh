@@ -26,7 +26,7 @@ else
 fi
 
 # Sparse only sees files that compile: force a rebuild of every object.
-out=$(make -s -C "$KDIR" M="$top/kernel" CONFIG_MAPE=m C=2 CHECK=sparse \
+out=$(make -s -C "$KDIR" M="$top/kernel" CONFIG_MAPE=m CONFIG_MAPE_NAT=m C=2 CHECK=sparse \
 	modules 2>&1 | grep -E 'warning|error' )
 if [ -z "$out" ]; then
 	printf 'TEST: %-60s[ OK ]\n' "sparse (C=2) on kernel/"
