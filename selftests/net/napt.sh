@@ -166,13 +166,7 @@ ce4_add()
 	ip netns add ce4 && ip netns add lan4 || return 1
 	ip -n ce4 link set lo up
 	ip -n lan4 link set lo up
-	ip -n ce4 link add wan type veth peer name to-ce4 netns core
-	ip -n ce4 addr add 2001:db8:f0:14::2/64 dev wan nodad
-	ip -n ce4 link set wan up
-	ip -n ce4 route add default via 2001:db8:f0:14::1
-	ip -n core addr add 2001:db8:f0:14::1/64 dev to-ce4 nodad
-	ip -n core link set to-ce4 up
-	ip -n core route add 2001:db8:200:500::/56 via 2001:db8:f0:14::2
+	topo_ce_wan ce4 14 2001:db8:200:500::/56 || return 1
 	ip netns exec br mapctl rule add dev mape0 bmr $RULE4 || return 1
 	ip -n ce4 link add mape0 type mape role ce br-addr $BR_ADDR \
 		end-user-prefix 2001:db8:200:500::/56 || return 1

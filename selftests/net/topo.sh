@@ -49,6 +49,19 @@ ce_map_addr()
 	ip netns exec "$1" mapctl -j show dev mape0 | jq -r '.[0].ce.ce_ipv6'
 }
 
+# topo_ce_wan CE N PREFIX: CE's link to core on 2001:db8:f0:N::/64, core
+# routing the end-user PREFIX to it.
+topo_ce_wan()
+{
+	ip -n "$1" link add wan type veth peer name "to-$1" netns core || return 1
+	ip -n "$1" addr add "2001:db8:f0:$2::2/64" dev wan nodad
+	ip -n "$1" link set wan up
+	ip -n "$1" route add default via "2001:db8:f0:$2::1"
+	ip -n core addr add "2001:db8:f0:$2::1/64" dev "to-$1" nodad
+	ip -n core link set "to-$1" up
+	ip -n core route add "$3" via "2001:db8:f0:$2::2"
+}
+
 # topo_setup [ifid]: build the domain; ifid is rfc (default) or draft03.
 topo_setup()
 {
@@ -83,15 +96,7 @@ topo_setup()
 	ip netns exec br mapctl rule add dev mape0 bmr $RULE || return 1
 
 	for ce in ce1 ce2 ce3; do
-		n=${CE_NET[$ce]}
-		ip -n $ce link add wan type veth peer name to-$ce netns core
-		ip -n $ce addr add 2001:db8:f0:$n::2/64 dev wan nodad
-		ip -n $ce link set wan up
-		ip -n $ce route add default via 2001:db8:f0:$n::1
-		ip -n core addr add 2001:db8:f0:$n::1/64 dev to-$ce nodad
-		ip -n core link set to-$ce up
-		ip -n core route add "${CE_EU[$ce]}" via 2001:db8:f0:$n::2
-
+		topo_ce_wan $ce ${CE_NET[$ce]} "${CE_EU[$ce]}" || return 1
 		ip -n $ce link add mape0 type mape role ce br-addr $BR_ADDR \
 			end-user-prefix "${CE_EU[$ce]}" ifid "$ifid" || return 1
 		ip netns exec $ce mapctl rule add dev mape0 bmr $RULE || return 1
