@@ -23,6 +23,7 @@
  */
 
 #include <linux/icmp.h>
+#include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -35,9 +36,13 @@
 #include <net/netfilter/nf_nat.h>
 
 #include "device.h"
+#include "napt.h"
 
 struct nat_net {
 	struct nf_hook_ops *ops;	/* while attached, RTNL */
+	u32 seed;			/* of the full-set keys */
+	/* Destinations of a full set: lockless, see napt.h. */
+	struct mape_napt_full full[MAPE_NAPT_FULL_SLOTS];
 };
 
 static unsigned int nat_net_id __read_mostly;
@@ -105,11 +110,21 @@ static unsigned int mape_nat_fn(void *priv, struct sk_buff *skb,
 	c.t.src.u3.ip = n.ip4;
 	/* The original port when the set has it free, else a search. */
 	port = ntohs(ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u.all);
-	if ((!mape_port_in_set(&n.ports, port) || port_used(port, &c)) &&
-	    mape_port_search(&n.ports, get_random_u32(), get_random_u32(),
-			     port_used, &c, &port)) {
-		mape_napt_count(state->out, MAPE_STAT_NAPT_EXHAUSTED);
-		return NF_DROP;
+	if (!mape_port_in_set(&n.ports, port) || port_used(port, &c)) {
+		struct nat_net *nn = net_generic(state->net, nat_net_id);
+		u32 key = jhash_3words((__force u32)c.t.dst.u3.ip,
+				       (__force u32)c.t.dst.u.all << 8 |
+				       c.t.dst.protonum,
+				       state->out->ifindex, nn->seed) ?: 1;
+
+		/* Only a search that fails opens a window, no refusal. */
+		if (mape_napt_full_hit(nn->full, key, jiffies))
+			goto exhausted;
+		if (mape_port_search(&n.ports, get_random_u32(),
+				     get_random_u32(), port_used, &c, &port)) {
+			mape_napt_full_set(nn->full, key, jiffies);
+			goto exhausted;
+		}
 	}
 	range.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
 	range.min_proto.all = htons(port);
@@ -119,6 +134,10 @@ setup:
 		return NF_DROP;
 	mape_napt_count(state->out, MAPE_STAT_NAPT_TRANSLATIONS);
 	return NF_ACCEPT;
+
+exhausted:
+	mape_napt_count(state->out, MAPE_STAT_NAPT_EXHAUSTED);
+	return NF_DROP;
 }
 
 static const struct nf_hook_ops nat_hook = {
@@ -172,7 +191,16 @@ static const struct mape_nat_ops nat_ops = {
 	.detach	= nat_detach,
 };
 
+static int __net_init nat_net_init(struct net *net)
+{
+	struct nat_net *nn = net_generic(net, nat_net_id);
+
+	nn->seed = get_random_u32();
+	return 0;
+}
+
 static struct pernet_operations nat_net_ops = {
+	.init	= nat_net_init,
 	.id	= &nat_net_id,
 	.size	= sizeof(struct nat_net),
 };

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 
 #include "mapping.h"
+#include "napt.h"
 
 static struct in6_addr a6(const char *s)
 {
@@ -632,6 +633,39 @@ static void mapping_port_search(struct kunit *test)
 	}
 }
 
+/*
+ * The NAPT full-set memory: a failed search's destination is refused for
+ * MAPE_NAPT_FULL_MS and no longer; a slot holds one destination (the last
+ * written), others and the empty key 0 never hit; jiffies wrap.
+ */
+static void mapping_napt_full(struct kunit *test)
+{
+	struct mape_napt_full f[MAPE_NAPT_FULL_SLOTS] = {};
+	unsigned long w = msecs_to_jiffies(MAPE_NAPT_FULL_MS);
+	unsigned long t0;
+	unsigned int i;
+
+	KUNIT_ASSERT_GT(test, w, 0UL);
+	for (i = 0; i < 2; i++) {
+		/* Second round: a window that spans the jiffies wrap. */
+		t0 = i ? ULONG_MAX - w / 2 : 1000;
+		memset(f, 0, sizeof(f));
+		KUNIT_EXPECT_FALSE(test, mape_napt_full_hit(f, 0x1234, t0));
+		KUNIT_EXPECT_FALSE(test, mape_napt_full_hit(f, 0, t0));
+		mape_napt_full_set(f, 0x1234, t0);
+		KUNIT_EXPECT_TRUE(test, mape_napt_full_hit(f, 0x1234, t0));
+		KUNIT_EXPECT_TRUE(test, mape_napt_full_hit(f, 0x1234, t0 + w - 1));
+		KUNIT_EXPECT_FALSE(test, mape_napt_full_hit(f, 0x1234, t0 + w));
+		KUNIT_EXPECT_FALSE(test, mape_napt_full_hit(f, 0x1234, t0 + 10 * w));
+		/* Same slot, another key: the newer one owns it. */
+		mape_napt_full_set(f, 0x1234 + MAPE_NAPT_FULL_SLOTS, t0);
+		KUNIT_EXPECT_FALSE(test, mape_napt_full_hit(f, 0x1234, t0));
+		KUNIT_EXPECT_TRUE(test, mape_napt_full_hit(f, 0x1234 + MAPE_NAPT_FULL_SLOTS, t0));
+		/* Another slot is untouched. */
+		KUNIT_EXPECT_FALSE(test, mape_napt_full_hit(f, 0x1235, t0));
+	}
+}
+
 static struct kunit_case mapping_cases[] = {
 	KUNIT_CASE(mapping_rfc_example1),
 	KUNIT_CASE(mapping_rfc_example2_3),
@@ -647,6 +681,7 @@ static struct kunit_case mapping_cases[] = {
 	KUNIT_CASE(mapping_partition),
 	KUNIT_CASE(mapping_frag_id),
 	KUNIT_CASE(mapping_port_search),
+	KUNIT_CASE(mapping_napt_full),
 	{}
 };
 
