@@ -295,6 +295,8 @@ pg_setup()
 	esac
 
 	tc -n bgen filter del dev $dev egress 2>/dev/null
+	# Each NAT run starts from an empty connection table.
+	[ "${test%-*}" != nat ] || ip netns exec "$n" conntrack -F >/dev/null 2>&1
 	if [ "${test#*-}" = dec ]; then
 		if [ "$var" = fwd ]; then
 			# shellcheck disable=SC2046
@@ -374,8 +376,6 @@ measure()
 {
 	local n=$1 test=$2 var=$3 l=$4 round=$5 a b i0 i1 t0 t1 off
 	pg_setup "$n" "$test" "$var" "$l" || die "pktgen setup $n $test"
-	# Each NAT run starts from an empty connection table.
-	[ "${test%-*}" = nat ] && ip netns exec "$n" conntrack -F >/dev/null 2>&1
 	pg_start
 	sleep $WARM
 	a=$(done_pkts "$n" "$test"); i0=$(idle1); t0=$(now)
@@ -400,7 +400,6 @@ quick_run()
 {
 	local n=$1 test=$2 var=$3 l=$4 a b i
 	pg_setup "$n" "$test" "$var" "$l" $COUNT || return 1
-	[ "${test%-*}" = nat ] && ip netns exec "$n" conntrack -F >/dev/null 2>&1
 	a=$(done_pkts "$n" "$test")
 	ip netns exec bgen sh -c 'echo start > /proc/net/pktgen/pgctrl'
 	for i in 1 2 3 4 5 6 7 8 9 10; do
