@@ -37,11 +37,17 @@ struct enclim_hdr {
 };
 
 /*
- * ip_defrag() keys its queues by user too: one past the kernel's own
- * (include/net/ip.h), so ours never mix with local delivery's or
- * conntrack's.
+ * ip_defrag() keys its queues by user. A queue that times out makes the
+ * IPv4 layer send "reassembly time exceeded" unless its user is one of
+ * those frag_expire_skip_icmp() knows to be a middlebox: RFC 792 leaves
+ * that message to the destination host, and mape is a router on the way.
+ * The kernel has no user of ours (upstream would add IP_DEFRAG_MAPE to
+ * that list), so mape takes the last value of the bridge conntrack range,
+ * which bridge netfilter uses for zone 65535: a bridge's reassembly
+ * completes before the packet moves on, so the two never share a live
+ * queue.
  */
-#define MAPE_DEFRAG_USER	(IP_DEFRAG_MACVLAN + 1)
+#define MAPE_DEFRAG_USER	__IP_DEFRAG_CONNTRACK_BRIDGE_IN
 
 static void drop(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
 {
@@ -83,6 +89,47 @@ static struct dst_entry *route(struct mape_dev *md, struct dst_cache *cache,
 static int frag_inner(struct mape_dev *md, struct mape_params *p,
 		      struct sk_buff *skb, const struct in6_addr *saddr,
 		      const struct in6_addr *daddr, unsigned int mtu);
+
+/*
+ * Software GSO, for a super-packet that cannot leave as one: its segments
+ * need fragmenting, or an identifier each (frag-id). The IPv6 layer would
+ * otherwise fragment (or refuse) the whole super-packet. NULL when it was
+ * dropped (counted).
+ */
+static struct sk_buff *segment(struct mape_dev *md, struct sk_buff *skb)
+{
+	struct sk_buff *segs = skb_gso_segment(skb, 0);
+
+	if (IS_ERR_OR_NULL(segs)) {
+		drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+		return NULL;
+	}
+	consume_skb(skb);
+	return segs;
+}
+
+/*
+ * frag-inner needs the IPv4 route a packet came with; a fragment the BR
+ * held for its first lost it. Route it again, out of this device.
+ */
+static bool inner_route(struct mape_dev *md, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct flowi4 fl4 = {
+		.flowi4_oif = md->dev->ifindex,
+		.flowi4_proto = iph->protocol,
+		.daddr = iph->daddr,
+	};
+	struct rtable *rt;
+
+	if (skb_valid_dst(skb))
+		return true;
+	rt = ip_route_output_key(md->net, &fl4);
+	if (IS_ERR(rt))
+		return false;
+	skb_dst_set(skb, &rt->dst);
+	return true;
+}
 
 static int encap(struct mape_dev *md, struct mape_params *p,
 		 struct sk_buff *skb, const struct in6_addr *saddr,
@@ -145,9 +192,11 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 	if (skb_valid_dst(skb))
 		skb_dst_update_pmtu_no_confirm(skb, mtu);
 	df = iph->frag_off & htons(IP_DF);
-	if (df) {
-		if (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu) :
-				      skb->len > mtu) {
+	if (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu) :
+			      skb->len > mtu) {
+		struct sk_buff *segs, *next;
+
+		if (df) {
 			dst_release(dst);
 			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
 				      htonl(mtu));
@@ -155,18 +204,29 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 			drop(md, skb, MAPE_STAT_V6_MTU_ERRORS);
 			return -EMSGSIZE;
 		}
-	} else if (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu) :
-				     skb->len > mtu) {
-		/* DF clear and too big: RFC 2473 section 7.2 fragments the
-		 * outer packet; frag-inner fragments the IPv4 one instead
-		 * (it needs the IPv4 route the packet came with).
+		/* DF clear: each segment is fragmented as if sent alone. */
+		if (skb_is_gso(skb)) {
+			dst_release(dst);
+			segs = segment(md, skb);
+			skb_list_walk_safe(segs, skb, next) {
+				skb_mark_not_on_list(skb);
+				encap(md, p, skb, saddr, daddr);
+			}
+			return 0;
+		}
+		/* RFC 2473 section 7.2 fragments the outer packet; frag-inner
+		 * fragments the IPv4 one instead, as a router would.
 		 */
-		if (cfg->frag_mode == MAPE_FRAG_INNER && !skb_is_gso(skb) &&
-		    skb_valid_dst(skb)) {
+		if (cfg->frag_mode == MAPE_FRAG_INNER && inner_route(md, skb)) {
 			dst_release(dst);
 			return frag_inner(md, p, skb, saddr, daddr, mtu);
 		}
 		mape_stat_inc(md, MAPE_STAT_V6_FRAGMENTED);
+	} else if (skb_is_gso(skb)) {
+		/* Its segments fit: frag_max_size would make the IPv6 layer
+		 * fragment the super-packet as a whole.
+		 */
+		frag_max = 0;
 	}
 
 	max_headroom = LL_RESERVED_SPACE(dst->dev) + hlen + dst->header_len;
@@ -407,6 +467,18 @@ static void xmit_ce(struct mape_dev *md, struct mape_params *p,
 			}
 		}
 		if (p->cfg.frag_id && !(iph->frag_off & htons(IP_DF))) {
+			/* The segmenter would number the segments on from
+			 * the first one's identifier, out of the set.
+			 */
+			if (skb_is_gso(skb)) {
+				struct sk_buff *segs = segment(md, skb), *next;
+
+				skb_list_walk_safe(segs, skb, next) {
+					skb_mark_not_on_list(skb);
+					xmit_ce(md, p, skb);
+				}
+				return;
+			}
 			if (!frag_id(md, p, skb))
 				return;
 			iph = ip_hdr(skb);
@@ -496,6 +568,8 @@ netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (iph->version != 4 || iph->ihl < 5 ||
 	    !pskb_network_may_pull(skb, iph->ihl * 4))
 		goto bad;
+	/* The pull may have moved the header. */
+	iph = ip_hdr(skb);
 
 	/* Not every caller holds rcu_read_lock() besides the _bh one (a
 	 * qdisc run from net_tx_action, AF_PACKET): the rule table needs it.
