@@ -251,16 +251,17 @@ static int mape_rcv(struct sk_buff *skb)
 	else
 		ret = check_ce(md, p, skb, &src, &first);
 	if (ret == NEEDS_FIRST) {
-		/* The cache may have taken the skb, or changed its device:
-		 * no ICMPv6 for a fragment.
+		/* The cache may have taken the skb, or dropped its route and
+		 * changed its device: a later fragment is dropped without an
+		 * ICMPv6, which only a packet with its port can earn.
 		 */
 		ret = frag_check(md, skb, &src, outer_ds);
 		if (ret == -EINPROGRESS)
 			return 0;
 		if (ret)
 			return drop(md, skb, ret);
-	}
-	if (ret == MAPE_STAT_DECAP_SPOOF && p->cfg.role == MAPE_ROLE_BR) {
+	} else if (ret == MAPE_STAT_DECAP_SPOOF &&
+		   p->cfg.role == MAPE_ROLE_BR) {
 		/* RFC 7597 section 8.1: tell the source its address failed
 		 * the BR's ingress policy.
 		 */
