@@ -125,7 +125,10 @@ bool mape_icmp6_to_icmp4(u8 type, u8 code, u32 info, unsigned int hlen,
 		*type4 = ICMP_DEST_UNREACH;
 		*code4 = ICMP_FRAG_NEEDED;
 		info = max_t(u32, info, IPV6_MIN_MTU);
-		*info4 = info - hlen;
+		/* RFC 1191: the next-hop MTU is the low 16 bits of the
+		 * field; the high ones are unused and must stay zero.
+		 */
+		*info4 = min_t(u32, info - hlen, 0xffff);
 		return true;
 	case ICMPV6_TIME_EXCEED:
 		*type4 = ICMP_TIME_EXCEEDED;

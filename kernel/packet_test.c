@@ -211,6 +211,13 @@ static void packet_icmp6_to_icmp4(struct kunit *test)
 		/* Below the IPv6 minimum: treated as 1280. */
 		{ ICMPV6_PKT_TOOBIG, 0, 600, 40, true,
 		  ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, 1240 },
+		/* The ICMPv4 field has 16 bits: a jumbo MTU is capped. */
+		{ ICMPV6_PKT_TOOBIG, 0, 70000, 40, true,
+		  ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, 65535 },
+		{ ICMPV6_PKT_TOOBIG, 0, 0xffffffff, 48, true,
+		  ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, 65535 },
+		{ ICMPV6_PKT_TOOBIG, 0, 65575, 40, true,
+		  ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, 65535 },
 		{ ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE, 0, 40, true,
 		  ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0 },
 		{ ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0, 40, true,
