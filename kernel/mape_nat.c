@@ -90,7 +90,7 @@ static unsigned int mape_nat_fn(void *priv, struct sk_buff *skb,
 	struct candidate c;
 	struct mape_napt n;
 	struct nf_conn *ct;
-	u16 port;
+	u16 port, min;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || !mape_napt_get(state->out, &n))
@@ -110,7 +110,9 @@ static unsigned int mape_nat_fn(void *priv, struct sk_buff *skb,
 	c.t.src.u3.ip = n.ip4;
 	/* The original port when the set has it free, else a search. */
 	port = ntohs(ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u.all);
-	if (!mape_port_in_set(&n.ports, port) || port_used(port, &c)) {
+	min = mape_port_search_min(&n.ports, port);
+	if (port < min || !mape_port_in_set(&n.ports, port) ||
+	    port_used(port, &c)) {
 		struct nat_net *nn = net_generic(state->net, nat_net_id);
 		u32 key = jhash_3words((__force u32)c.t.dst.u3.ip,
 				       (__force u32)c.t.dst.u.all << 8 |
@@ -121,7 +123,8 @@ static unsigned int mape_nat_fn(void *priv, struct sk_buff *skb,
 		if (mape_napt_full_hit(nn->full, key, jiffies))
 			goto exhausted;
 		if (mape_port_search(&n.ports, get_random_u32(),
-				     get_random_u32(), port_used, &c, &port)) {
+				     get_random_u32(), min, port_used, &c,
+				     &port)) {
 			mape_napt_full_set(nn->full, key, jiffies);
 			goto exhausted;
 		}

@@ -456,12 +456,14 @@ static u32 gcd32(u32 a, u32 b)
  * MAPE_PORT_SEARCH_MAX candidates, visited from a random start with a
  * random stride coprime to the set's size, so that successive searches
  * spread over every range and a crowded set does not make them walk the
- * same busy stretch. used() says whether a port is taken. Returns 0 and
- * *port, or -ENOSPC when every candidate tried was taken (the caller
- * counts it and drops: never a port outside the set).
+ * same busy stretch. Ports below min are passed over; used() says whether
+ * a port is taken. Returns 0 and *port, or -ENOSPC when every candidate
+ * tried was below min or taken (the caller counts it and drops: never a
+ * port outside the set).
  */
 int mape_port_search(const struct mape_portset *ps, u32 rnd1, u32 rnd2,
-		     bool (*used)(u16 port, void *arg), void *arg, u16 *port)
+		     u16 min, bool (*used)(u16 port, void *arg), void *arg,
+		     u16 *port)
 {
 	u32 n = mape_portset_count(ps), tries, i, step;
 
@@ -475,7 +477,7 @@ int mape_port_search(const struct mape_portset *ps, u32 rnd1, u32 rnd2,
 	while (tries--) {
 		u16 p = mape_portset_port(ps, i);
 
-		if (!used(p, arg)) {
+		if (p >= min && !used(p, arg)) {
 			*port = p;
 			return 0;
 		}
@@ -484,3 +486,19 @@ int mape_port_search(const struct mape_portset *ps, u32 rnd1, u32 rnd2,
 	return -ENOSPC;
 }
 EXPORT_SYMBOL_GPL(mape_port_search);
+
+/*
+ * Port 0 is no source port. Ports 1-1023 are in a set only when its
+ * offset a is 0 (section 5.1 keeps them out for any a > 0); they are the
+ * system ports, so a connection gets one only when it came from one (as
+ * netfilter's NAT keeps a port's class) or when the set has no other.
+ */
+u16 mape_port_search_min(const struct mape_portset *ps, u16 orig)
+{
+	u32 n = mape_portset_count(ps);
+
+	if ((orig && orig < 1024) || !n || mape_portset_port(ps, n - 1) < 1024)
+		return 1;
+	return 1024;
+}
+EXPORT_SYMBOL_GPL(mape_port_search_min);

@@ -124,7 +124,10 @@ u16 mape_portset_port(const struct mape_portset *ps, u32 i);
  */
 #define MAPE_PORT_SEARCH_MAX	4096
 int mape_port_search(const struct mape_portset *ps, u32 rnd1, u32 rnd2,
-		     bool (*used)(u16 port, void *arg), void *arg, u16 *port);
+		     u16 min, bool (*used)(u16 port, void *arg), void *arg,
+		     u16 *port);
+/* The min of a search for a connection from port orig. */
+u16 mape_port_search_min(const struct mape_portset *ps, u16 orig);
 
 /*
  * RFC 7597 section 8.3.3: an IPv4 identifier inside the CE's PSID-derived

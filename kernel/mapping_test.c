@@ -539,8 +539,59 @@ static bool taken_used(u16 port, void *arg)
 
 static int search(const struct mape_portset *ps, struct taken *t, u16 *port)
 {
-	return mape_port_search(ps, get_random_u32(), get_random_u32(),
+	return mape_port_search(ps, get_random_u32(), get_random_u32(), 1,
 				taken_used, t, port);
+}
+
+/*
+ * Offset 0 puts system ports, and port 0, in the sets of the lowest
+ * PSIDs: port 0 is never chosen, 1-1023 only for a connection from a
+ * system port or when the set has no other.
+ */
+static void mapping_port_search_low(struct kunit *test)
+{
+	static const struct {
+		struct mape_portset ps;
+		u16 orig, min;
+	} cases[] = {
+		{ { .offset = 0, .len = 4, .psid = 0 }, 40000, 1024 },
+		{ { .offset = 0, .len = 4, .psid = 0 }, 0, 1024 },
+		{ { .offset = 0, .len = 4, .psid = 0 }, 80, 1 },
+		{ { .offset = 0, .len = 6, .psid = 0 }, 40000, 1 },	/* 0-1023 */
+		{ { .offset = 0, .len = 8, .psid = 0 }, 5000, 1 },	/* 0-255 */
+		{ { .offset = 6, .len = 8, .psid = 0x34 }, 40000, 1024 },
+		{ { .offset = 6, .len = 8, .psid = 0x34 }, 53, 1 },
+	};
+	unsigned long *map = kunit_kzalloc(test, BITS_TO_LONGS(65536) *
+					   sizeof(long), GFP_KERNEL);
+	struct taken t = { .map = map };
+	unsigned int c, i;
+	u16 port, min;
+
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	for (c = 0; c < ARRAY_SIZE(cases); c++) {
+		const struct mape_portset *ps = &cases[c].ps;
+		u32 n = mape_portset_count(ps);
+
+		min = mape_port_search_min(ps, cases[c].orig);
+		KUNIT_EXPECT_EQ(test, min, cases[c].min);
+		/* Take every port the search will give: none below min. */
+		bitmap_zero(map, 65536);
+		for (i = 0; i < n; i++) {
+			if (mape_port_search(ps, get_random_u32(),
+					     get_random_u32(), min, taken_used,
+					     &t, &port))
+				break;
+			KUNIT_EXPECT_GE(test, port, min);
+			KUNIT_EXPECT_TRUE(test, mape_port_in_set(ps, port));
+			__set_bit(port, map);
+		}
+		/* Exactly the set's ports from min on were handed out. */
+		for (i = 0; i < n; i++) {
+			port = mape_portset_port(ps, i);
+			KUNIT_EXPECT_EQ(test, !!test_bit(port, map), port >= min);
+		}
+	}
 }
 
 /*
@@ -681,6 +732,7 @@ static struct kunit_case mapping_cases[] = {
 	KUNIT_CASE(mapping_partition),
 	KUNIT_CASE(mapping_frag_id),
 	KUNIT_CASE(mapping_port_search),
+	KUNIT_CASE(mapping_port_search_low),
 	KUNIT_CASE(mapping_napt_full),
 	{}
 };
