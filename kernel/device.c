@@ -114,11 +114,18 @@ bool mape_napt_get(const struct net_device *dev, struct mape_napt *n)
 }
 EXPORT_SYMBOL_GPL(mape_napt_get);
 
+/*
+ * POST_ROUTING runs with BHs enabled for locally sent traffic: the per-cpu
+ * counters are shared with the data path in softirq, so keep it out.
+ */
 void mape_napt_count(const struct net_device *dev, enum mape_stat s)
 {
-	if (dev->rtnl_link_ops == &mape_link_ops &&
-	    (s == MAPE_STAT_NAPT_TRANSLATIONS || s == MAPE_STAT_NAPT_EXHAUSTED))
-		mape_stat_inc(netdev_priv(dev), s);
+	if (dev->rtnl_link_ops != &mape_link_ops ||
+	    (s != MAPE_STAT_NAPT_TRANSLATIONS && s != MAPE_STAT_NAPT_EXHAUSTED))
+		return;
+	local_bh_disable();
+	mape_stat_inc(netdev_priv(dev), s);
+	local_bh_enable();
 }
 EXPORT_SYMBOL_GPL(mape_napt_count);
 
@@ -517,7 +524,7 @@ static int config_parse(struct net *net, struct mape_config *cfg,
 	if (data[IFLA_MAPE_MTU_V6]) {
 		cfg->mtu_v6 = nla_get_u32(data[IFLA_MAPE_MTU_V6]);
 		if (cfg->mtu_v6 &&
-		    (cfg->mtu_v6 < IPV6_MIN_MTU || cfg->mtu_v6 > IP6_MAX_MTU)) {
+		    (cfg->mtu_v6 < IPV6_MIN_MTU || cfg->mtu_v6 > IPV6_MAXPLEN)) {
 			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_MTU_V6],
 					    "mtu-v6 is 0 (none) or 1280..65535");
 			return -EINVAL;
@@ -844,8 +851,30 @@ static int mape_fill_info(struct sk_buff *skb, const struct net_device *dev)
 }
 
 /*
+ * The LINK device is going away: forget it, or a device created later
+ * with its index would become the underlay. RTNL.
+ */
+static void link_gone(struct mape_dev *md)
+{
+	struct mape_params *p;
+
+	mutex_lock(&md->lock);
+	p = params_alloc(mape_params_locked(md));
+	/* Without memory for a copy the index stays, naming no device:
+	 * routes through it fail (counted as no_route) until one is created
+	 * with that index on purpose (ifindexes are otherwise not reused).
+	 */
+	if (p) {
+		p->cfg.link = 0;
+		params_publish(md, p);
+	}
+	mutex_unlock(&md->lock);
+}
+
+/*
  * An underlay changed its MTU: the devices following it (through their
  * LINK, or a CE's route to its BR, which any device may carry) follow.
+ * One that goes away stops being anyone's LINK.
  */
 static int mape_netdev_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
@@ -854,7 +883,8 @@ static int mape_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct mape_net *mn;
 	struct mape_dev *md;
 
-	if (event != NETDEV_CHANGEMTU || mape_dev_is_mape(dev))
+	if ((event != NETDEV_CHANGEMTU && event != NETDEV_UNREGISTER) ||
+	    mape_dev_is_mape(dev))
 		return NOTIFY_DONE;
 	mn = net_generic(dev_net(dev), mape_net_id);
 	list_for_each_entry(md, &mn->devs, list) {
@@ -866,9 +896,14 @@ static int mape_netdev_event(struct notifier_block *nb, unsigned long event,
 		rcu_read_lock();
 		cfg = rcu_dereference(md->params)->cfg;
 		rcu_read_unlock();
-		if (cfg.link == dev->ifindex ||
-		    (!cfg.link && !cfg.mtu_v6 && cfg.role == MAPE_ROLE_CE))
+		if (event == NETDEV_UNREGISTER) {
+			if (cfg.link == dev->ifindex)
+				link_gone(md);
+		} else if (cfg.link == dev->ifindex ||
+			   (!cfg.link && !cfg.mtu_v6 &&
+			    cfg.role == MAPE_ROLE_CE)) {
 			mtu_follow(md, &cfg);
+		}
 	}
 	return NOTIFY_DONE;
 }

@@ -86,9 +86,16 @@ struct mape_dev {
 	bool napt_attached;		/* counted in its netns, RTNL */
 };
 
+/*
+ * The data path counts in softirq or with BHs disabled; a caller from
+ * anywhere else would race with it on this CPU's counters.
+ */
 static inline void mape_stat_add(struct mape_dev *md, enum mape_stat s, u64 n)
 {
-	struct mape_pcpu_stats *st = get_cpu_ptr(md->stats);
+	struct mape_pcpu_stats *st;
+
+	lockdep_assert_in_softirq();
+	st = get_cpu_ptr(md->stats);
 
 	u64_stats_update_begin(&st->syncp);
 	st->v[s] += n;
