@@ -9,7 +9,6 @@
  * nothing else.
  */
 
-#include <linux/rhashtable.h>
 #include <net/genetlink.h>
 
 #include "device.h"
@@ -163,6 +162,30 @@ static int put_dev(struct sk_buff *skb, const struct mape_dev *md)
 	return 0;
 }
 
+/*
+ * Only a CE's params depend on its rules (the BMR): its rule changes take
+ * md->lock, which changelink takes under RTNL. A BR's take the table's
+ * lock alone, so that a million rules never keep RTNL waiting. The role
+ * never changes.
+ */
+static bool lock_ce(struct mape_dev *md)
+{
+	bool ce;
+
+	rcu_read_lock();
+	ce = rcu_dereference(md->params)->cfg.role == MAPE_ROLE_CE;
+	rcu_read_unlock();
+	if (ce)
+		mutex_lock(&md->lock);
+	return ce;
+}
+
+static void unlock_ce(struct mape_dev *md, bool ce)
+{
+	if (ce)
+		mutex_unlock(&md->lock);
+}
+
 static int rule_add(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *why = NULL;
@@ -170,7 +193,7 @@ static int rule_add(struct sk_buff *skb, struct genl_info *info)
 	struct mape_params *p;
 	struct mape_dev *md;
 	struct mape_rule r;
-	bool merged;
+	bool merged, ce;
 	u8 type;
 	int ret;
 
@@ -187,9 +210,9 @@ static int rule_add(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(md))
 		return PTR_ERR(md);
 
-	mutex_lock(&md->lock);
-	p = mape_params_locked(md);
-	if ((type & MAPE_RULE_BMR) && p->cfg.role == MAPE_ROLE_CE &&
+	ce = lock_ce(md);
+	p = ce ? mape_params_locked(md) : NULL;
+	if ((type & MAPE_RULE_BMR) && ce &&
 	    p->has_bmr && (p->bmr.prefix4 != r.prefix4 ||
 			   p->bmr.prefix4_len != r.prefix4_len)) {
 		NL_SET_ERR_MSG(info->extack, "this CE has a BMR already");
@@ -203,7 +226,7 @@ static int rule_add(struct sk_buff *skb, struct genl_info *info)
 		info->extack->_msg = why;
 		goto out;
 	}
-	if ((type & MAPE_RULE_BMR) && p->cfg.role == MAPE_ROLE_CE) {
+	if ((type & MAPE_RULE_BMR) && ce) {
 		ret = mape_dev_set_bmr(md, &e->rule, &why);
 		if (ret) {
 			info->extack->_msg = why;
@@ -219,7 +242,7 @@ static int rule_add(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 out:
-	mutex_unlock(&md->lock);
+	unlock_ce(md, ce);
 	mape_dev_put(md);
 	return ret;
 }
@@ -230,6 +253,7 @@ static int rule_del(struct sk_buff *skb, struct genl_info *info)
 	struct mape_params *p;
 	struct mape_dev *md;
 	struct mape_rule r;
+	bool ce;
 	int ret;
 
 	ret = parse_rule(info, &r, NULL, false);
@@ -238,7 +262,7 @@ static int rule_del(struct sk_buff *skb, struct genl_info *info)
 	md = get_dev(info);
 	if (IS_ERR(md))
 		return PTR_ERR(md);
-	mutex_lock(&md->lock);
+	ce = lock_ce(md);
 	mutex_lock(&md->rules.lock);
 	e = mape_rules_find(&md->rules, r.prefix4, r.prefix4_len);
 	mutex_unlock(&md->rules.lock);
@@ -248,8 +272,8 @@ static int rule_del(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	/* Forget the BMR first: the only step that can fail. */
-	p = mape_params_locked(md);
-	if (p->has_bmr && p->bmr.prefix4 == r.prefix4 &&
+	p = ce ? mape_params_locked(md) : NULL;
+	if (p && p->has_bmr && p->bmr.prefix4 == r.prefix4 &&
 	    p->bmr.prefix4_len == r.prefix4_len) {
 		ret = mape_dev_set_bmr(md, NULL, NULL);
 		if (ret)
@@ -259,27 +283,35 @@ static int rule_del(struct sk_buff *skb, struct genl_info *info)
 	mape_rules_free(mape_rules_del(&md->rules, r.prefix4, r.prefix4_len));
 	mutex_unlock(&md->rules.lock);
 out:
-	mutex_unlock(&md->lock);
+	unlock_ce(md, ce);
 	mape_dev_put(md);
 	return ret;
 }
 
+/*
+ * In batches, every lock dropped between them: a BMR added meanwhile is
+ * forgotten by the next batch before its rule goes.
+ */
 static int rule_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mape_dev *md = get_dev(info);
+	bool more = true, ce;
 	int ret = 0;
 
 	if (IS_ERR(md))
 		return PTR_ERR(md);
-	mutex_lock(&md->lock);
-	if (mape_params_locked(md)->has_bmr)
-		ret = mape_dev_set_bmr(md, NULL, NULL);
-	if (!ret) {
-		mutex_lock(&md->rules.lock);
-		mape_rules_flush(&md->rules);
-		mutex_unlock(&md->rules.lock);
+	while (more && !ret) {
+		ce = lock_ce(md);
+		if (ce && mape_params_locked(md)->has_bmr)
+			ret = mape_dev_set_bmr(md, NULL, NULL);
+		if (!ret) {
+			mutex_lock(&md->rules.lock);
+			more = mape_rules_flush(&md->rules, MAPE_RULES_BATCH);
+			mutex_unlock(&md->rules.lock);
+		}
+		unlock_ce(md, ce);
+		cond_resched();
 	}
-	mutex_unlock(&md->lock);
 	mape_dev_put(md);
 	return ret;
 }
@@ -287,7 +319,10 @@ static int rule_flush(struct sk_buff *skb, struct genl_info *info)
 /*
  * Dump state, in cb->args[0]. The device asked for, if any, is resolved in
  * the first dumpit call rather than in .start: only dumpit errors reach
- * the requester with their extack message on 6.1.
+ * the requester with their extack message on 6.1. Between calls a dump
+ * holds no reference: it names its place by ifindex and, in a rule dump,
+ * the next rule id, and finds both again, so a reader that stalls keeps
+ * no device from going away.
  */
 struct dump_ctx {
 	int ifindex;			/* next device to dump */
@@ -296,9 +331,11 @@ struct dump_ctx {
 	bool resolved;
 	u32 req_ifindex;
 	char req_name[IFNAMSIZ];
-	struct mape_dev *md;		/* RULE_GET: referenced while walking */
-	struct rhashtable_iter it;
-	bool walking;
+	/* RULE_GET, within the device at ifindex: */
+	unsigned long rule_id;		/* the next rule to dump */
+	int rules_of;			/* the device rule_id and gen are of */
+	u32 gen;			/* its table's generation at the start */
+	bool changed;			/* it changed since: NLM_F_DUMP_INTR */
 };
 
 static int dump_start(struct netlink_callback *cb)
@@ -344,13 +381,7 @@ static int dump_resolve(struct netlink_callback *cb, struct dump_ctx *ctx)
 
 static int dump_done(struct netlink_callback *cb)
 {
-	struct dump_ctx *ctx = (struct dump_ctx *)cb->args[0];
-
-	if (ctx->walking) {
-		rhashtable_walk_exit(&ctx->it);
-		mape_dev_put(ctx->md);
-	}
-	kfree(ctx);
+	kfree((void *)cb->args[0]);
 	return 0;
 }
 
@@ -393,55 +424,65 @@ static void *msg_start(struct sk_buff *skb, struct netlink_callback *cb,
 			   &mape_genl_family, NLM_F_MULTI, cmd);
 }
 
+/*
+ * The rules of md from ctx->rule_id on, until skb is full (-EMSGSIZE).
+ * Messages are marked interrupted once the table changed since this
+ * device's dump began: a rule may have been missed (cb->seq stays 1 for a
+ * consistent dump, whichever devices it covers).
+ */
+static int dump_rules(struct sk_buff *skb, struct netlink_callback *cb,
+		      struct dump_ctx *ctx, struct mape_dev *md)
+{
+	struct mape_rule_entry *e;
+	int ret = 0;
+	void *hdr;
+
+	if (ctx->rules_of != md->dev->ifindex) {
+		ctx->rules_of = md->dev->ifindex;
+		ctx->rule_id = 0;
+		ctx->gen = READ_ONCE(md->rules.gen);
+		ctx->changed = false;
+	}
+	if (READ_ONCE(md->rules.gen) != ctx->gen)
+		ctx->changed = true;
+	cb->seq = ctx->changed ? 2 : 1;
+	rcu_read_lock();
+	while ((e = mape_rules_next(&md->rules, &ctx->rule_id))) {
+		hdr = msg_start(skb, cb, MAPE_CMD_RULE_GET);
+		if (!hdr || put_dev(skb, md) ||
+		    put_rule(skb, &e->rule, READ_ONCE(e->type))) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			ret = -EMSGSIZE;
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		genlmsg_end(skb, hdr);
+		ctx->rule_id++;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
 static int rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct dump_ctx *ctx = (struct dump_ctx *)cb->args[0];
 	struct net *net = sock_net(cb->skb->sk);
-	struct mape_rule_entry *e;
-	void *hdr;
+	struct mape_dev *md;
 	int ret;
 
 	ret = dump_resolve(cb, ctx);
 	if (ret)
 		return ret;
-	for (;;) {
-		if (!ctx->walking) {
-			ctx->md = next_dev(net, ctx);
-			if (!ctx->md)
-				return skb->len;
-			ctx->ifindex = ctx->md->dev->ifindex;
-			mape_rules_walk_enter(&ctx->md->rules, &ctx->it);
-			ctx->walking = true;
-		}
-		ret = 0;
-		rhashtable_walk_start(&ctx->it);
-		while ((e = rhashtable_walk_peek(&ctx->it))) {
-			if (IS_ERR(e)) {
-				if (PTR_ERR(e) == -EAGAIN) {
-					rhashtable_walk_next(&ctx->it);
-					continue;
-				}
-				break;
-			}
-			hdr = msg_start(skb, cb, MAPE_CMD_RULE_GET);
-			if (!hdr || put_dev(skb, ctx->md) ||
-			    put_rule(skb, &e->rule, READ_ONCE(e->type))) {
-				if (hdr)
-					genlmsg_cancel(skb, hdr);
-				ret = -EMSGSIZE;
-				break;
-			}
-			genlmsg_end(skb, hdr);
-			rhashtable_walk_next(&ctx->it);
-		}
-		rhashtable_walk_stop(&ctx->it);
+	while ((md = next_dev(net, ctx))) {
+		ret = dump_rules(skb, cb, ctx, md);
+		if (!ret)
+			dev_done(ctx, md);
+		mape_dev_put(md);
 		if (ret)
-			return skb->len;	/* full: continue next call */
-		rhashtable_walk_exit(&ctx->it);
-		dev_done(ctx, ctx->md);
-		mape_dev_put(ctx->md);
-		ctx->walking = false;
+			break;		/* full: on from rule_id next call */
 	}
+	return skb->len;
 }
 
 static int fill_domain(struct sk_buff *skb, struct mape_dev *md, u32 portid,

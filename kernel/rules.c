@@ -104,6 +104,7 @@ int mape_rules_init(struct mape_rules *t)
 	memset(t, 0, sizeof(*t));
 	t->idx16_min = MAPE_IDX16_MIN;
 	mutex_init(&t->lock);
+	xa_init_flags(&t->ids, XA_FLAGS_ALLOC | XA_FLAGS_ACCOUNT);
 	ret = rhashtable_init(&t->t4, &params4);
 	if (ret)
 		return ret;
@@ -123,6 +124,7 @@ void mape_rules_destroy(struct mape_rules *t)
 	kvfree(rcu_dereference_protected(t->idx16, true));
 	rhashtable_destroy(&t->t6);
 	rhashtable_free_and_destroy(&t->t4, free_entry, NULL);
+	xa_destroy(&t->ids);
 	mutex_destroy(&t->lock);
 }
 
@@ -184,22 +186,21 @@ static void idx16_build(struct mape_rules *t)
 	struct mape_idx16 *old = rcu_dereference_protected(t->idx16,
 					lockdep_is_held(&t->lock));
 	struct mape_idx16 *idx = NULL;
-	struct rhashtable_iter it;
 	struct mape_rule_entry *e;
+	unsigned long id;
 
 	if (long_rules(t) >= t->idx16_min) {
 		idx = kvzalloc(sizeof(*idx), GFP_KERNEL_ACCOUNT);
 		if (!idx)
 			return;
-		rhashtable_walk_enter(&t->t4, &it);
-		rhashtable_walk_start(&it);
-		while ((e = rhashtable_walk_next(&it))) {
-			if (IS_ERR(e) || e->rule.prefix4_len < 16)
-				continue;
-			idx16_set(idx, e->rule.prefix4, e->rule.prefix4_len);
+		xa_for_each(&t->ids, id, e) {
+			if (e->rule.prefix4_len >= 16)
+				idx16_set(idx, e->rule.prefix4,
+					  e->rule.prefix4_len);
+			/* Millions of rules: others may run meanwhile. */
+			if (!(id % 1024))
+				cond_resched();
 		}
-		rhashtable_walk_stop(&it);
-		rhashtable_walk_exit(&it);
 	}
 	rcu_assign_pointer(t->idx16, idx);
 	t->idx16_stale = 0;
@@ -248,6 +249,7 @@ int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
 		}
 		/* Only ever gains a bit: readers see either value. */
 		WRITE_ONCE(e->type, e->type | type);
+		WRITE_ONCE(t->gen, t->gen + 1);
 		*merged = true;
 		*out = e;
 		return 0;
@@ -276,15 +278,24 @@ int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
 		*why = "cannot grow the rule table";
 		goto err_del6;
 	}
+	ret = xa_alloc_cyclic(&t->ids, &e->id, e, xa_limit_32b, &t->next_id,
+			      GFP_KERNEL);
+	if (ret < 0) {
+		*why = "cannot grow the rule table";
+		goto err_del4;
+	}
 	if (!t->count4[r->prefix4_len]++)
 		set_bit(r->prefix4_len, t->lens4);
 	if (!t->count6[r->prefix6_len]++)
 		set_bit(r->prefix6_len, t->lens6);
 	WRITE_ONCE(t->count, t->count + 1);
+	WRITE_ONCE(t->gen, t->gen + 1);
 	idx16_add(t, r);
 	*out = e;
 	return 0;
 
+err_del4:
+	rhashtable_remove_fast(&t->t4, &e->node4, params4);
 err_del6:
 	rhashtable_remove_fast(&t->t6, &e->node6, params6);
 	mape_rules_free(e);
@@ -298,11 +309,13 @@ static void unlink_entry(struct mape_rules *t, struct mape_rule_entry *e)
 {
 	rhashtable_remove_fast(&t->t4, &e->node4, params4);
 	rhashtable_remove_fast(&t->t6, &e->node6, params6);
+	xa_erase(&t->ids, e->id);
 	if (!--t->count4[e->rule.prefix4_len])
 		clear_bit(e->rule.prefix4_len, t->lens4);
 	if (!--t->count6[e->rule.prefix6_len])
 		clear_bit(e->rule.prefix6_len, t->lens6);
 	WRITE_ONCE(t->count, t->count - 1);
+	WRITE_ONCE(t->gen, t->gen + 1);
 }
 
 struct mape_rule_entry *mape_rules_del(struct mape_rules *t, __be32 prefix,
@@ -330,38 +343,27 @@ void mape_rules_free(struct mape_rule_entry *e)
 	call_rcu(&e->rcu, free_rcu);
 }
 
-void mape_rules_flush(struct mape_rules *t)
+bool mape_rules_flush(struct mape_rules *t, unsigned int max)
 {
-	struct rhashtable_iter it;
 	struct mape_rule_entry *e;
+	unsigned int n = 0;
+	unsigned long id;
 
 	lockdep_assert_held(&t->lock);
-	/* The walk can repeat an entry across a resize: restart until empty.
-	 * Entries removed here are freed after a grace period, so the walk
-	 * never touches freed memory.
-	 */
-	while (READ_ONCE(t->count)) {
-		unsigned int n = 0;
-
-		rhashtable_walk_enter(&t->t4, &it);
-		rhashtable_walk_start(&it);
-		while ((e = rhashtable_walk_next(&it))) {
-			if (IS_ERR(e))
-				continue;
-			unlink_entry(t, e);
-			mape_rules_free(e);
-			/* Millions of rules: let grace periods and others run. */
-			if (!(++n % 1024)) {
-				rhashtable_walk_stop(&it);
-				cond_resched();
-				rhashtable_walk_start(&it);
-			}
-		}
-		rhashtable_walk_stop(&it);
-		rhashtable_walk_exit(&it);
-		cond_resched();
+	/* Entries removed here are freed after a grace period. */
+	xa_for_each(&t->ids, id, e) {
+		unlink_entry(t, e);
+		mape_rules_free(e);
+		if (++n == max)
+			break;
 	}
+	/* The index is a superset meanwhile: still right, and dropped at
+	 * the end.
+	 */
+	if (t->count)
+		return true;
 	idx16_build(t);
+	return false;
 }
 
 /* The lengths 16..32 of lens4, bit len - 16. */
@@ -448,9 +450,10 @@ struct mape_rule_entry *mape_rules_lookup6(struct mape_rules *t,
 	return NULL;
 }
 
-void mape_rules_walk_enter(struct mape_rules *t, struct rhashtable_iter *it)
+struct mape_rule_entry *mape_rules_next(struct mape_rules *t,
+					unsigned long *id)
 {
-	rhashtable_walk_enter(&t->t4, it);
+	return xa_find(&t->ids, id, U32_MAX, XA_PRESENT);
 }
 
 int __init mape_rules_module_init(void)

@@ -33,6 +33,7 @@
 #include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include "mapping.h"
 
@@ -40,6 +41,7 @@ struct mape_rule_entry {
 	struct rhash_head node4;
 	struct rhash_head node6;
 	struct mape_rule rule;
+	u32 id;				/* its index in mape_rules.ids */
 	u8 type;			/* MAPE_RULE_BMR | MAPE_RULE_FMR */
 	struct rcu_head rcu;
 };
@@ -71,6 +73,15 @@ struct mape_rules {
 	struct mape_idx16 __rcu *idx16;	/* big tables only */
 	u32 idx16_stale;		/* deletions since built, under lock */
 	u32 idx16_min;			/* MAPE_IDX16_MIN; KUnit lowers it */
+	/*
+	 * Every entry by an id given in order of creation (wrapping at
+	 * 2^32): a dump resumes from the next id after a pause, holding
+	 * nothing. gen changes with every addition or removal, so that a
+	 * dump can tell it may have missed one.
+	 */
+	struct xarray ids;
+	u32 next_id;			/* under lock */
+	u32 gen;			/* under lock; read with READ_ONCE */
 	struct mutex lock;
 };
 
@@ -91,7 +102,12 @@ int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
 struct mape_rule_entry *mape_rules_del(struct mape_rules *t, __be32 prefix,
 				       u8 len);
 void mape_rules_free(struct mape_rule_entry *e);
-void mape_rules_flush(struct mape_rules *t);
+/*
+ * Remove up to max rules (a flush of millions is done in batches, the
+ * locks dropped between them); true while rules remain. Caller holds lock.
+ */
+#define MAPE_RULES_BATCH	4096
+bool mape_rules_flush(struct mape_rules *t, unsigned int max);
 struct mape_rule_entry *mape_rules_find(struct mape_rules *t, __be32 prefix,
 					u8 len);
 
@@ -100,12 +116,13 @@ struct mape_rule_entry *mape_rules_lookup4(struct mape_rules *t, __be32 addr);
 struct mape_rule_entry *mape_rules_lookup6(struct mape_rules *t,
 					   const struct in6_addr *addr);
 
-/* Dump iterator: a walk over the IPv4 table that survives across dump
- * calls; entries may be skipped or repeated if the table is resized
- * meanwhile, as with every rhashtable walk.
+/*
+ * Dump iterator: the entry with the lowest id at or after *id, which is
+ * set to its id; NULL after the last. Caller holds rcu_read_lock() (the
+ * entry stays valid until it drops it) or lock.
  */
-struct rhashtable_iter;
-void mape_rules_walk_enter(struct mape_rules *t, struct rhashtable_iter *it);
+struct mape_rule_entry *mape_rules_next(struct mape_rules *t,
+					unsigned long *id);
 
 int mape_rules_module_init(void);
 void mape_rules_module_exit(void);

@@ -271,8 +271,37 @@ static void rules_merge_and_flush(struct kunit *test)
 						     &merged, &why), 0);
 	}
 	KUNIT_EXPECT_EQ(test, t->count, 3000);
-	mape_rules_flush(t);
+
+	/* The dump iterator sees each rule once, in order of creation,
+	 * and resumes from an id alone, even past a removed entry.
+	 */
+	{
+		unsigned long id = 0, prev = 0;
+		unsigned int seen = 0;
+		u32 gen = READ_ONCE(t->gen);
+
+		while ((e2 = mape_rules_next(t, &id))) {
+			KUNIT_EXPECT_TRUE(test, !seen || id > prev);
+			KUNIT_EXPECT_EQ(test, e2->id, (u32)id);
+			prev = id++;
+			/* The next one, id 1000, goes before it is seen. */
+			if (++seen == 1000)
+				mape_rules_free(mape_rules_del(t,
+						htonl(0x0a000000 + (1000 << 8)),
+						24));
+		}
+		KUNIT_EXPECT_EQ(test, seen, 2999);
+		KUNIT_EXPECT_NE(test, READ_ONCE(t->gen), gen);
+	}
+
+	/* In batches: true while rules remain. */
+	i = 0;
+	while (mape_rules_flush(t, 1000))
+		i++;
+	KUNIT_EXPECT_EQ(test, i, 2);
 	KUNIT_EXPECT_EQ(test, t->count, 0);
+	KUNIT_EXPECT_PTR_EQ(test, mape_rules_next(t, &(unsigned long){ 0 }),
+			    NULL);
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(t->lens4, 33));
 	mutex_unlock(&t->lock);
 	synchronize_rcu();
