@@ -22,6 +22,7 @@
 struct mape_net {
 	struct list_head devs;		/* under RTNL, read under RCU */
 	unsigned int napt_devs;		/* CE devices with napt on, RTNL */
+	atomic_long_t frag_mem;		/* the fragment caches' budget */
 };
 
 static unsigned int mape_net_id __read_mostly;
@@ -162,11 +163,11 @@ static struct mape_params *params_alloc(const struct mape_params *old)
 {
 	struct mape_params *p;
 
-	p = old ? kmemdup(old, sizeof(*p), GFP_KERNEL) :
-		  kzalloc(sizeof(*p), GFP_KERNEL);
+	p = old ? kmemdup(old, sizeof(*p), GFP_KERNEL_ACCOUNT) :
+		  kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return NULL;
-	if (dst_cache_init(&p->dst_cache, GFP_KERNEL)) {
+	if (dst_cache_init(&p->dst_cache, GFP_KERNEL_ACCOUNT)) {
 		kfree(p);
 		return NULL;
 	}
@@ -316,6 +317,13 @@ void mape_dev_put(struct mape_dev *md)
 	dev_put(md->dev);
 }
 
+static atomic_long_t *ns_frag_mem(struct net *net)
+{
+	struct mape_net *mn = net_generic(net, mape_net_id);
+
+	return &mn->frag_mem;
+}
+
 /*
  * On success the destructor owns md->params and everything here; on
  * failure (or when registration fails before this runs) newlink frees
@@ -326,10 +334,12 @@ static int mape_dev_init(struct net_device *dev)
 	struct mape_dev *md = netdev_priv(dev);
 	int ret;
 
-	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	dev->tstats = __netdev_alloc_pcpu_stats(struct pcpu_sw_netstats,
+						GFP_KERNEL_ACCOUNT);
 	if (!dev->tstats)
 		return -ENOMEM;
-	md->stats = netdev_alloc_pcpu_stats(struct mape_pcpu_stats);
+	md->stats = __netdev_alloc_pcpu_stats(struct mape_pcpu_stats,
+					      GFP_KERNEL_ACCOUNT);
 	if (!md->stats) {
 		ret = -ENOMEM;
 		goto err_tstats;
@@ -340,7 +350,7 @@ static int mape_dev_init(struct net_device *dev)
 	ret = mape_rules_init(&md->rules);
 	if (ret)
 		goto err_gro;
-	ret = mape_frag_init(&md->frags);
+	ret = mape_frag_init(&md->frags, ns_frag_mem(md->net));
 	if (ret)
 		goto err_rules;
 	md->init_done = true;
@@ -553,10 +563,16 @@ static int config_parse(struct net *net, struct mape_config *cfg,
 	return 0;
 }
 
-/* The virtual reassembly limits present in data; the others unchanged. */
-static void frag_limits(struct mape_dev *md, struct nlattr *data[])
+/*
+ * The virtual reassembly limits present in data; the others unchanged.
+ * The root of a namespace another user namespace owns may lower them but
+ * not raise them above the host's (the module parameters): a warning
+ * says so.
+ */
+static void frag_limits(struct mape_dev *md, struct nlattr *data[],
+			struct netlink_ext_ack *extack)
 {
-	struct mape_frag_limits l;
+	struct mape_frag_limits l, host;
 
 	mape_frag_get_limits(&md->frags, &l);
 	if (data[IFLA_MAPE_FRAG_MAX_ENTRIES])
@@ -565,6 +581,16 @@ static void frag_limits(struct mape_dev *md, struct nlattr *data[])
 		l.max_held = nla_get_u32(data[IFLA_MAPE_FRAG_MAX_HELD]);
 	if (data[IFLA_MAPE_FRAG_TIMEOUT])
 		l.timeout_ms = nla_get_u32(data[IFLA_MAPE_FRAG_TIMEOUT]);
+	mape_frag_default_limits(&host);
+	if (md->net->user_ns != &init_user_ns &&
+	    (l.max_entries > host.max_entries || l.max_held > host.max_held ||
+	     l.timeout_ms > host.timeout_ms)) {
+		l.max_entries = min(l.max_entries, host.max_entries);
+		l.max_held = min(l.max_held, host.max_held);
+		l.timeout_ms = min(l.timeout_ms, host.timeout_ms);
+		NL_SET_ERR_MSG(extack,
+			       "fragment limits above the host's need the initial user namespace: lowered to them");
+	}
 	mape_frag_set_limits(&md->frags, &l);
 }
 
@@ -712,7 +738,7 @@ static int mape_newlink(struct net *net, struct net_device *dev,
 			params_free(p);
 		return ret;
 	}
-	frag_limits(md, data);
+	frag_limits(md, data, extack);
 	list_add_tail_rcu(&md->list, &mn->devs);
 	return 0;
 }
@@ -785,7 +811,7 @@ static int mape_changelink(struct net_device *dev, struct nlattr *tb[],
 	/* Pinned even when equal to the current MTU (no ndo call then). */
 	if (mtu)
 		md->mtu_auto = false;
-	frag_limits(md, data);
+	frag_limits(md, data, extack);
 	params_publish(md, p);
 	/* A new link, BR or mtu-v6 may give another MTU. */
 	mtu_follow(md, &p->cfg);
@@ -930,6 +956,7 @@ static int __net_init mape_net_init(struct net *net)
 	struct mape_net *mn = net_generic(net, mape_net_id);
 
 	INIT_LIST_HEAD(&mn->devs);
+	atomic_long_set(&mn->frag_mem, 0);
 	return 0;
 }
 
@@ -948,6 +975,9 @@ static void __net_exit mape_net_exit_batch(struct list_head *net_list)
 	}
 	unregister_netdevice_many(&list);
 	rtnl_unlock();
+	/* The devices are destroyed: their caches gave every byte back. */
+	list_for_each_entry(net, net_list, exit_list)
+		WARN_ON_ONCE(atomic_long_read(ns_frag_mem(net)));
 }
 
 static struct pernet_operations mape_net_ops = {

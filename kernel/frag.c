@@ -31,6 +31,11 @@ module_param(frag_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(frag_timeout_ms,
 		 "Lifetime of a datagram's fragment entry, ms (default 5000)");
 
+static unsigned long frag_ns_max_bytes __read_mostly = 4 << 20;
+module_param(frag_ns_max_bytes, ulong, 0644);
+MODULE_PARM_DESC(frag_ns_max_bytes,
+		 "Bytes of fragments held and entries in a namespace (default 4 MiB)");
+
 struct entry {
 	struct hlist_node node;
 	struct mape_frag_key key;
@@ -60,6 +65,34 @@ void mape_frag_key_init(struct mape_frag_key *key, const struct iphdr *iph,
 	key->dir = dir;
 }
 
+/* Take n bytes of the namespace's budget, if it has them. */
+static bool charge(struct mape_frag_cache *fc, long n)
+{
+	if (atomic_long_add_return(n, fc->mem) <= fc->mem_max)
+		return true;
+	atomic_long_sub(n, fc->mem);
+	return false;
+}
+
+static void uncharge(struct mape_frag_cache *fc, long n)
+{
+	atomic_long_sub(n, fc->mem);
+}
+
+/* Move e's held fragments to list, giving back what they cost. */
+static void held_splice(struct mape_frag_cache *fc, struct entry *e,
+			struct sk_buff_head *list)
+{
+	struct sk_buff *skb;
+	long bytes = 0;
+
+	skb_queue_walk(&e->held, skb)
+		bytes += skb->truesize;
+	uncharge(fc, bytes);
+	fc->held -= skb_queue_len(&e->held);
+	skb_queue_splice_tail_init(&e->held, list);
+}
+
 /* Unlink e; its held fragments go to dead. Caller holds fc->lock. */
 static void entry_free(struct mape_frag_cache *fc, struct entry *e,
 		       struct sk_buff_head *dead)
@@ -69,12 +102,12 @@ static void entry_free(struct mape_frag_cache *fc, struct entry *e,
 	if (n) {
 		fc->stats.expired++;
 		fc->stats.expired_frags += n;
-		fc->held -= n;
-		skb_queue_splice_tail_init(&e->held, dead);
+		held_splice(fc, e, dead);
 	}
 	hlist_del(&e->node);
 	fc->entries--;
 	kfree(e);
+	uncharge(fc, sizeof(*e));
 }
 
 /* The live entry for k, freeing expired ones of its bucket on the way. */
@@ -100,11 +133,13 @@ static struct entry *create(struct mape_frag_cache *fc,
 {
 	struct entry *e;
 
-	if (fc->entries >= fc->max_entries)
+	if (fc->entries >= fc->max_entries || !charge(fc, sizeof(*e)))
 		return NULL;
 	e = kmalloc(sizeof(*e), GFP_ATOMIC);
-	if (!e)
+	if (!e) {
+		uncharge(fc, sizeof(*e));
 		return NULL;
+	}
 	e->key = *k;
 	e->expires = jiffies + fc->timeout;
 	e->known = false;
@@ -155,14 +190,19 @@ bool mape_frag_record(struct mape_frag_cache *fc,
 	e->known = true;
 	e->addr = *addr;
 	e->expires = jiffies + fc->timeout;
-	fc->held -= skb_queue_len(&e->held);
-	while ((skb = __skb_dequeue(&e->held))) {
-		if (bound && !ipv6_addr_equal(&MAPE_FRAG_CB(skb)->src, addr))
-			__skb_queue_tail(bad, skb);
-		else
-			__skb_queue_tail(ok, skb);
-	}
+	held_splice(fc, e, ok);
 	spin_unlock_bh(&fc->lock);
+	/* Sorted without the lock: the lists are the caller's. */
+	if (bound) {
+		struct sk_buff *next;
+
+		skb_queue_walk_safe(ok, skb, next) {
+			if (ipv6_addr_equal(&MAPE_FRAG_CB(skb)->src, addr))
+				continue;
+			__skb_unlink(skb, ok);
+			__skb_queue_tail(bad, skb);
+		}
+	}
 	gc_kick(fc, kick);
 	__skb_queue_purge(&dead);
 	return true;
@@ -192,13 +232,15 @@ enum mape_frag_verdict mape_frag_lookup(struct mape_frag_cache *fc,
 		goto out;
 	v = MAPE_FRAG_FULL;
 	if (fc->held >= fc->max_held ||
-	    (e && skb_queue_len(&e->held) >= MAPE_FRAG_HELD_PER_ENTRY)) {
+	    (e && skb_queue_len(&e->held) >= MAPE_FRAG_HELD_PER_ENTRY) ||
+	    !charge(fc, skb->truesize)) {
 		fc->stats.overflow++;
 		goto out;
 	}
 	if (!e) {
 		e = create(fc, key);
 		if (!e) {
+			uncharge(fc, skb->truesize);
 			fc->stats.overflow++;
 			goto out;
 		}
@@ -286,11 +328,18 @@ void mape_frag_set_limits(struct mape_frag_cache *fc,
 	spin_unlock_bh(&fc->lock);
 }
 
-int mape_frag_init(struct mape_frag_cache *fc)
+void mape_frag_default_limits(struct mape_frag_limits *l)
+{
+	l->max_entries = READ_ONCE(frag_max_entries);
+	l->max_held = READ_ONCE(frag_max_held);
+	l->timeout_ms = READ_ONCE(frag_timeout_ms);
+}
+
+int mape_frag_init(struct mape_frag_cache *fc, atomic_long_t *mem)
 {
 	memset(fc, 0, sizeof(*fc));
 	fc->buckets = kcalloc(1U << FRAG_HASH_BITS, sizeof(*fc->buckets),
-			      GFP_KERNEL);
+			      GFP_KERNEL_ACCOUNT);
 	if (!fc->buckets)
 		return -ENOMEM;
 	spin_lock_init(&fc->lock);
@@ -299,6 +348,9 @@ int mape_frag_init(struct mape_frag_cache *fc)
 	fc->timeout_ms = READ_ONCE(frag_timeout_ms);
 	fc->timeout = max(msecs_to_jiffies(fc->timeout_ms), 1UL);
 	fc->seed = get_random_u32();
+	fc->mem = mem;
+	fc->mem_max = min_t(unsigned long, READ_ONCE(frag_ns_max_bytes),
+			    LONG_MAX);
 	INIT_DELAYED_WORK(&fc->gc, gc_work);
 	return 0;
 }

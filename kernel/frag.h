@@ -62,6 +62,12 @@ struct mape_frag_stats {
  * (and free) expired ones, the gc work frees the rest and reschedules
  * itself while entries remain. Limits start as the module parameters and
  * change per device (mape_frag_set_limits); KUnit sets them directly.
+ *
+ * Memory: entries and held fragments are allocated in softirq, where no
+ * memory cgroup can be charged, so besides the per-device counts every
+ * cache of a namespace draws on one budget of bytes (*mem, at most
+ * mem_max: the frag_ns_max_bytes module parameter), which devices made
+ * in the namespace cannot multiply.
  */
 struct mape_frag_cache {
 	spinlock_t lock;			/* everything below but limits */
@@ -75,6 +81,8 @@ struct mape_frag_cache {
 	u32 seed;
 	struct mape_frag_stats stats;	/* under lock */
 	struct delayed_work gc;
+	atomic_long_t *mem;		/* the namespace's bytes in use */
+	long mem_max;
 };
 
 struct mape_frag_limits {
@@ -82,6 +90,9 @@ struct mape_frag_limits {
 	unsigned int max_held;
 	unsigned int timeout_ms;
 };
+
+/* The module parameters: every new device's limits. */
+void mape_frag_default_limits(struct mape_frag_limits *l);
 
 /* Per-device limits (IFLA_MAPE_FRAG_*), under the cache's lock. */
 void mape_frag_get_limits(struct mape_frag_cache *fc,
@@ -92,7 +103,8 @@ void mape_frag_set_limits(struct mape_frag_cache *fc,
 void mape_frag_key_init(struct mape_frag_key *key, const struct iphdr *iph,
 			enum mape_frag_dir dir);
 
-int mape_frag_init(struct mape_frag_cache *fc);
+/* mem: the namespace's budget, shared by its devices. */
+int mape_frag_init(struct mape_frag_cache *fc, atomic_long_t *mem);
 /* No caller may remain: cancels the gc and frees every entry and skb. */
 void mape_frag_destroy(struct mape_frag_cache *fc);
 

@@ -37,17 +37,90 @@ static struct sk_buff *frag_skb(struct kunit *test, u32 n)
 	return skb;
 }
 
-static struct mape_frag_cache *cache(struct kunit *test)
+/* A cache of its own namespace budget, or of mem's. */
+static struct mape_frag_cache *cache_of(struct kunit *test, atomic_long_t *mem)
 {
 	struct mape_frag_cache *fc = kunit_kzalloc(test, sizeof(*fc),
 						   GFP_KERNEL);
 
+	if (!mem)
+		mem = kunit_kzalloc(test, sizeof(*mem), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fc);
-	KUNIT_ASSERT_EQ(test, mape_frag_init(fc), 0);
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	KUNIT_ASSERT_EQ(test, mape_frag_init(fc, mem), 0);
 	fc->max_entries = 8;
 	fc->max_held = 8;
 	fc->timeout = 60 * HZ;
 	return fc;
+}
+
+static struct mape_frag_cache *cache(struct kunit *test)
+{
+	return cache_of(test, NULL);
+}
+
+/*
+ * The namespace budget: two caches share it; one that fills it leaves
+ * the other nothing to hold (overflow), whatever their own counts allow;
+ * what a first fragment releases, or an expiry, is given back; empty
+ * caches owe nothing.
+ */
+static void frag_ns_budget(struct kunit *test)
+{
+	atomic_long_t *mem = kunit_kzalloc(test, sizeof(*mem), GFP_KERNEL);
+	struct mape_frag_cache *a, *b;
+	struct sk_buff_head ok, bad;
+	struct mape_frag_key k;
+	struct in6_addr got, src;
+	struct sk_buff *skb;
+	unsigned int n;
+
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	a = cache_of(test, mem);
+	b = cache_of(test, mem);
+	a->max_entries = b->max_entries = 1000;
+	a->max_held = b->max_held = 1000;
+	a->mem_max = b->mem_max = 16 << 10;
+	__skb_queue_head_init(&ok);
+	__skb_queue_head_init(&bad);
+	addr(&src, 1);
+	for (n = 0; n < 1000; n++) {
+		key(&k, n, MAPE_FRAG_RX);
+		skb = frag_skb(test, n);
+		if (mape_frag_lookup(a, &k, &src, true, &got, skb) !=
+		    MAPE_FRAG_HELD) {
+			kfree_skb(skb);
+			break;
+		}
+	}
+	KUNIT_EXPECT_GT(test, n, 0U);
+	KUNIT_EXPECT_LT(test, n, 1000U);
+	KUNIT_EXPECT_LE(test, atomic_long_read(mem), 16L << 10);
+	KUNIT_EXPECT_EQ(test, a->stats.overflow, 1ULL);
+
+	key(&k, 5000, MAPE_FRAG_RX);
+	skb = frag_skb(test, 5000);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(b, &k, &src, true, &got, skb),
+			MAPE_FRAG_FULL);
+	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, b->stats.overflow, 1ULL);
+
+	/* The first fragments of two datagrams of A take theirs back. */
+	for (n = 0; n < 2; n++) {
+		key(&k, n, MAPE_FRAG_RX);
+		KUNIT_EXPECT_TRUE(test, mape_frag_record(a, &k, &src, true,
+							 &ok, &bad));
+	}
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&ok), 2U);
+	__skb_queue_purge(&ok);
+	key(&k, 5000, MAPE_FRAG_RX);
+	skb = frag_skb(test, 5000);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(b, &k, &src, true, &got, skb),
+			MAPE_FRAG_HELD);
+
+	mape_frag_destroy(a);
+	mape_frag_destroy(b);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(mem), 0L);
 }
 
 static void frag_record_lookup(struct kunit *test)
@@ -248,6 +321,7 @@ static struct kunit_case frag_cases[] = {
 	KUNIT_CASE(frag_outer_source),
 	KUNIT_CASE(frag_overflow),
 	KUNIT_CASE(frag_expiry),
+	KUNIT_CASE(frag_ns_budget),
 	{}
 };
 
