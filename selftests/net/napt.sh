@@ -21,7 +21,7 @@ cleanup()
 {
 	[ -n "$pids" ] && kill $pids 2>/dev/null
 	topo_cleanup
-	for ns in lan1 lan2 lan3 lan4 ce4; do
+	for ns in lan1 lan2 lan3 lan-ce4 ce4 lan-ce5 ce5; do
 		ip netns del $ns 2>/dev/null
 	done
 	rm -rf "$tmp"
@@ -160,39 +160,48 @@ check_eq "srv -> 192.0.2.18:$FWD forwarded to lan2:8080" \
 # every port, and its LAN is translated into the whole prefix, by the NAT
 # core's own choice (ports below 1024 too).
 RULE4="rule-ipv6 2001:db8:200::/52 rule-ipv4 192.0.2.128/26 ea-len 4 psid-offset 6"
-ce4_add()
+# napt_ce CE N EU RULE ADDR BASE: a CE of RULE (end-user prefix EU, uplink
+# 2001:db8:f0:N::/64) holding ADDR (an address or a prefix), napt on, and
+# behind it lan-CE, 12 hosts 198.51.100.BASE+2..13 on a /28 (the CE is
+# .BASE+1).
+napt_ce()
 {
-	local a
-	ip netns add ce4 && ip netns add lan4 || return 1
-	ip -n ce4 link set lo up
-	ip -n lan4 link set lo up
-	topo_ce_wan ce4 14 2001:db8:200:500::/56 || return 1
-	ip netns exec br mapctl rule add dev mape0 bmr $RULE4 || return 1
-	ip -n ce4 link add mape0 type mape role ce br-addr $BR_ADDR \
-		end-user-prefix 2001:db8:200:500::/56 || return 1
-	ip netns exec ce4 mapctl rule add dev mape0 bmr $RULE4 || return 1
-	ip -n ce4 addr add "$(ce_map_addr ce4)/128" dev mape0 nodad || return 1
-	ip -n ce4 addr add 192.0.2.148/30 dev mape0
-	ip -n ce4 link set mape0 up
-	ip -n ce4 route add default dev mape0
-	ip -n ce4 link set mape0 type mape napt on || return 1
-	ip netns exec ce4 sysctl -qw net.ipv4.ip_forward=1
-	ip -n ce4 link add to-lan4 type veth peer name eth0 netns lan4
-	ip -n ce4 addr add 198.51.100.17/28 dev to-lan4
-	ip -n ce4 link set to-lan4 up
-	for a in $(seq 18 29); do
-		ip -n lan4 addr add 198.51.100.$a/28 dev eth0 || return 1
+	local ce=$1 lan=lan-$1 a
+
+	ip netns add "$ce" && ip netns add "$lan" || return 1
+	ip -n "$ce" link set lo up
+	ip -n "$lan" link set lo up
+	topo_ce_wan "$ce" "$2" "$3" || return 1
+	ip netns exec br mapctl rule add dev mape0 bmr $4 || return 1
+	ip -n "$ce" link add mape0 type mape role ce br-addr $BR_ADDR \
+		end-user-prefix "$3" || return 1
+	ip netns exec "$ce" mapctl rule add dev mape0 bmr $4 || return 1
+	ip -n "$ce" addr add "$(ce_map_addr "$ce")/128" dev mape0 nodad ||
+		return 1
+	ip -n "$ce" addr add "$5" dev mape0
+	ip -n "$ce" link set mape0 up
+	ip -n "$ce" route add default dev mape0
+	ip -n "$ce" link set mape0 type mape napt on || return 1
+	ip netns exec "$ce" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$ce" link add to-lan type veth peer name eth0 netns "$lan"
+	ip -n "$ce" addr add "198.51.100.$(($6 + 1))/28" dev to-lan
+	ip -n "$ce" link set to-lan up
+	for a in $(seq $(($6 + 2)) $(($6 + 13))); do
+		ip -n "$lan" addr add "198.51.100.$a/28" dev eth0 || return 1
 	done
-	ip -n lan4 link set eth0 up
-	ip -n lan4 route add default via 198.51.100.17
+	ip -n "$lan" link set eth0 up
+	ip -n "$lan" route add default via "198.51.100.$(($6 + 1))"
 }
-check "ce4: a CE with 192.0.2.148/30, napt on" ce4_add
+# lan_hosts BASE: the 12 LAN addresses of napt_ce, comma-separated.
+lan_hosts() { seq -s, -f 198.51.100.%g $(($1 + 2)) $(($1 + 13)); }
+check "ce4: a CE with 192.0.2.148/30, napt on" \
+	napt_ce ce4 14 2001:db8:200:500::/56 "$RULE4" 192.0.2.148/30 16
 check_eq "ce4: mapctl show: the prefix, every port" \
 	"$(ip netns exec ce4 mapctl -j show dev mape0 | jq -r '.[0].ce | "\(.ipv4) \(.port_count)"' 2>&1)" \
 	"192.0.2.148/30 65536"
 stats_snapshot ce4
-out=$(ip netns exec lan4 python3 "$dir/napt_flows.py" udpfrom $SRV 7001 \
-	"$(seq -s, -f 198.51.100.%g 18 29)" 1000)
+out=$(ip netns exec lan-ce4 python3 "$dir/napt_flows.py" udpfrom $SRV 7001 \
+	"$(lan_hosts 16)" 1000)
 check_eq "12 LAN hosts, all from port 1000: all echoed" "$out" "12/12 echoed"
 flows=$(grep ' 7001$' "$tmp/log" | grep ' 192\.0\.2\.1\(4[89]\|5[01]\) ')
 check_eq "server: 12 distinct flows from 192.0.2.148/30" \
@@ -204,10 +213,40 @@ check "server: ports below 1024 in use (no PSID: every port)" \
 check_eq "ce4: 12 translations, no port-set or exhaustion drop" \
 	"$(delta ce4 napt_translations)/$(delta ce4 port_set)/$(delta ce4 napt_exhausted)" 12/0/0
 
-# 7. Off again: the namespace detaches, the module may go.
-check "ce1, ce2, ce4: napt off" sh -c "ip -n ce1 link set mape0 type mape napt off &&
+# 7. PSID offset 0 (RFC 7597 section 5.1 allows it): ce5's set, PSID 0 of
+# length 4, is ports 0-4095, system ports and port 0 among them. A
+# connection from an ordinary port gets one of 1024-4095, never port 0 nor
+# a system port; one from a system port of the set keeps it; the CE's own
+# traffic (NAT at POST_ROUTING with BHs enabled) is translated alike.
+RULE5="rule-ipv6 2001:db8:300::/40 rule-ipv4 192.0.2.160/28 ea-len 8 psid-offset 0"
+check "ce5: 192.0.2.161 PSID 0 of a rule with offset 0, napt on" \
+	napt_ce ce5 15 2001:db8:310::/48 "$RULE5" 192.0.2.161/32 32
+check_eq "ce5: mapctl show: PSID 0, ports 0-4095" \
+	"$(ip netns exec ce5 mapctl -j show dev mape0 | jq -r '.[0].ce | "\(.ipv4) \(.psid) \(.port_count)"' 2>&1)" \
+	"192.0.2.161 0 4096"
+stats_snapshot ce5
+out=$(ip netns exec lan-ce5 python3 "$dir/napt_flows.py" udpfrom $SRV 7002 \
+	"$(lan_hosts 32)" 40000)
+check_eq "12 LAN hosts from port 40000: all echoed" "$out" "12/12 echoed"
+out=$(ip netns exec lan-ce5 python3 "$dir/napt_flows.py" udpfrom $SRV 7003 \
+	198.51.100.34 1000)
+check_eq "a LAN host from port 1000: echoed" "$out" "1/1 echoed"
+out=$(ip netns exec ce5 python3 "$dir/napt_flows.py" udp $SRV 7004 12 0)
+check_eq "ce5 itself, 12 flows: all echoed" "$out" "12/12 echoed"
+ports=$(awk '$2 == "192.0.2.161" && $4 ~ /^700[24]$/ {print $3}' "$tmp/log")
+check_eq "server: 24 flows from 192.0.2.161, all from 1024-4095" \
+	"$(grep -c . <<<"$ports")/$(awk '$1 >= 1024 && $1 < 4096' <<<"$ports" | grep -c .)" \
+	24/24
+check_eq "server: the one from port 1000 kept it" \
+	"$(awk '$2 == "192.0.2.161" && $4 == 7003 {print $3}' "$tmp/log")" 1000
+check_eq "ce5: 25 translations, no port-set or exhaustion drop" \
+	"$(delta ce5 napt_translations)/$(delta ce5 port_set)/$(delta ce5 napt_exhausted)" 25/0/0
+
+# 8. Off again: the namespace detaches, the module may go.
+check "ce1, ce2, ce4, ce5: napt off" sh -c "ip -n ce1 link set mape0 type mape napt off &&
 	ip -n ce2 link set mape0 type mape napt off &&
-	ip -n ce4 link set mape0 type mape napt off"
+	ip -n ce4 link set mape0 type mape napt off &&
+	ip -n ce5 link set mape0 type mape napt off"
 check "rmmod mape_nat once unused" rmmod mape_nat
 
 ksft_exit
