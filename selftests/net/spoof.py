@@ -5,10 +5,11 @@
 Reads one packet a line from stdin (scapy loads slowly in the VM, so one
 process sends them all):
 
-  CASE OUTER_SRC OUTER_DST INNER_SRC INNER_DST [SPORT DPORT]
+  CASE OUTER_SRC OUTER_DST INNER_SRC INNER_DST [SPORT DPORT [ID]]
 
 CASE: udp (a UDP datagram), gre (a protocol without ports), short (an
-IPv4 header cut short).
+IPv4 header cut short), first (the first fragment of UDP datagram ID, 64
+bytes of its 136), later (its second and last fragment, no ports).
 """
 import logging
 import sys
@@ -22,8 +23,14 @@ for line in sys.stdin:
         continue
     case, osrc, odst, isrc, idst = f[:5]
     sport, dport = (int(f[5]), int(f[6])) if len(f) > 6 else (0, 0)
+    ident = int(f[7]) if len(f) > 7 else 1
     outer = IPv6(src=osrc, dst=odst, nh=4)
-    if case == "udp":
+    if case == "first":
+        udp = bytes(UDP(sport=sport, dport=dport, len=136) / Raw(bytes(56)))
+        pkt = outer / IP(src=isrc, dst=idst, id=ident, flags="MF", proto=17) / Raw(udp)
+    elif case == "later":
+        pkt = outer / IP(src=isrc, dst=idst, id=ident, frag=8, proto=17) / Raw(bytes(72))
+    elif case == "udp":
         pkt = outer / IP(src=isrc, dst=idst) / UDP(sport=sport, dport=dport) / Raw(b"x")
     elif case == "gre":
         pkt = outer / IP(src=isrc, dst=idst) / GRE() / Raw(b"x")
