@@ -187,4 +187,40 @@ sleep 0.5
 check_eq "forged PTB: dropped, counted, not relayed" \
 	"$(delta br icmp_decap_errors)/$(delta br icmp_relayed)" 1/0
 
+# 8. A Packet Too Big with an MTU beyond 16 bits (a jumbogram path, or a
+# lie) about a packet the BR did send: the server hears Fragmentation
+# Needed with 65535, the most its 16-bit field holds, and the unused half
+# of the word zero (RFC 1191).
+stats_snapshot br
+ip netns exec srv python3 - >"$tmp/fragneeded" <<'EOF' &
+import socket
+import struct
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+s.settimeout(10)
+print("ready", flush=True)
+while True:
+    pkt = s.recv(2048)
+    icmp = pkt[(pkt[0] & 15) * 4:]
+    if icmp[0] == 3 and icmp[1] == 4:
+        print("unused %d mtu %d" % struct.unpack_from("!HH", icmp, 4))
+        break
+EOF
+listener=$!
+for _ in $(seq 100); do grep -q ready "$tmp/fragneeded" && break; sleep 0.1; done
+ip netns exec core python3 - "$CE1" "$P1" <<'EOF'
+import logging
+import sys
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+from scapy.all import IPv6, ICMPv6PacketTooBig, IP, UDP, send, conf
+conf.verb = 0
+inner = IPv6(src="2001:db8:ffff::1", dst=sys.argv[1], hlim=63) / \
+    IP(src="203.0.113.2", dst="192.0.2.18", flags="DF") / \
+    UDP(sport=9, dport=int(sys.argv[2])) / (b"x" * 100)
+send(IPv6(src="2001:db8:f0:1::1", dst="2001:db8:ffff::1") /
+     ICMPv6PacketTooBig(mtu=70000) / inner, iface="to-br")
+EOF
+wait $listener
+check_eq "PTB of 70000: relayed as Fragmentation Needed, MTU 65535" \
+	"$(sed -n 2p "$tmp/fragneeded")/$(delta br icmp_relayed)" "unused 0 mtu 65535/1"
+
 ksft_exit
