@@ -13,7 +13,9 @@
 #                      PSID length 8), so ce1 and ce2, both 192.0.2.18,
 #                      never send a host fragments with the same ID.
 #   frag-entries, frag-held, frag-timeout
-#                      the virtual reassembly cache's limits, per device.
+#                      the virtual reassembly cache's limits, per device,
+#                      within the namespace's budget of bytes
+#                      (frag_ns_max_bytes).
 #
 #   [srv] ---- [br] ---- [core] ---- [ce1] [ce2] [ce3]
 #     raw IPv4 fragments (fragments.py craft, frag_options.py raw)
@@ -31,6 +33,7 @@ P=/sys/module/mape/parameters
 old_entries=$(cat $P/frag_max_entries)
 old_held=$(cat $P/frag_max_held)
 old_timeout=$(cat $P/frag_timeout_ms)
+old_budget=$(cat $P/frag_ns_max_bytes)
 tmp=$(mktemp -d)
 pids=
 cleanup()
@@ -40,6 +43,8 @@ cleanup()
 	echo "$old_entries" > $P/frag_max_entries
 	echo "$old_held" > $P/frag_max_held
 	echo "$old_timeout" > $P/frag_timeout_ms
+	echo "$old_budget" > $P/frag_ns_max_bytes
+	ip netns del fbudget 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -208,6 +213,18 @@ check_eq "br: mape counted none of them (drops, overflows, expiries)" \
 	"$(deltas br v4_fragment_drops v4_fragment_overflows v4_fragment_expiries v4_reassembled)" \
 	0/0/0/2
 
+# 3 first fragments whose datagrams never complete: the queue times out
+# with its first fragment, and a router says nothing (RFC 792 leaves the
+# reassembly timeout to the destination host).
+read -r timeout0 texc0 < <(snmp br IpReasmTimeout IcmpOutTimeExcds)
+ip netns exec srv python3 "$dir/frag_options.py" raw $SRV 192.0.2.18 \
+	"first:3:42000:5997:$p2"
+log_test $? "3 first fragments alone (raw)"
+sleep 2
+read -r timeout1 texc1 < <(snmp br IpReasmTimeout IcmpOutTimeExcds)
+check_eq "br: they timed out in ip_defrag, no time exceeded sent" \
+	"$((timeout1 - timeout0))/$((texc1 - texc0))" 3/0
+
 # A forwarded fragment reaches ip_defrag with ip_forward's IPCB in
 # skb->cb; one the BR cut again for its mape0 MTU carried
 # IPSKB_FRAG_COMPLETE, which skipped ip_frag_too_far for it, so once the
@@ -369,5 +386,39 @@ done
 check_eq "kernel takes the bounds 1048576, 0, 60000" "${res[6]}" ok
 check_eq "br: limits 1048576/0/60000, nothing else taken" \
 	"$(info br frag_entries frag_held frag_timeout)" 1048576/0/60000
+
+#
+# 4. The namespace's budget: a BR created while frag_ns_max_bytes is
+# 32768 holds far fewer than its frag-held 1000 lone fragments (each
+# costs its skb's truesize and an entry), counts the rest as overflows,
+# and once they expire has the whole budget back. Sent locally, through
+# its route, from a namespace of its own.
+#
+echo 32768 > $P/frag_ns_max_bytes
+budget_br()
+{
+	ip netns add fbudget || return 1
+	ip -n fbudget link add mape0 type mape role br br-addr $BR_ADDR \
+		frag-entries 1000 frag-held 1000 frag-timeout 1000 || return 1
+	ip -n fbudget link set mape0 up
+	ip -n fbudget route add 192.0.2.0/24 dev mape0
+	ip netns exec fbudget mapctl rule add dev mape0 bmr $RULE
+}
+check "fbudget: a BR, frag-held 1000, 32 KiB budget" budget_br
+held=()
+for round in 1 2; do
+	stats_snapshot fbudget
+	ip netns exec fbudget python3 "$dir/frag_options.py" raw $SRV \
+		192.0.2.18 flood:200:$((43000 + round * 1000))
+	over=$(deltas fbudget v4_fragment_overflows)
+	held+=($((200 - over)))
+	check "fbudget: round $round: 200 lone fragments, $over over budget" \
+		test "$over" -ge 100 -a "$over" -lt 200
+	sleep 2.5	# frag-timeout 1 s; the gc sweeps every 0.5 s
+	check_eq "fbudget: round $round: the ${held[-1]} held expired" \
+		"$(deltas fbudget v4_fragment_expiries)" "${held[-1]}"
+done
+check_eq "fbudget: the budget came back whole (as many held again)" \
+	"${held[1]}" "${held[0]}"
 
 ksft_exit
