@@ -78,9 +78,13 @@ static void frag_ns_budget(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, mem);
 	a = cache_of(test, mem);
 	b = cache_of(test, mem);
-	a->max_entries = b->max_entries = 1000;
-	a->max_held = b->max_held = 1000;
-	a->mem_max = b->mem_max = 16 << 10;
+	for (n = 0; n < 2; n++) {
+		struct mape_frag_cache *fc = n ? b : a;
+
+		fc->max_entries = 1000;
+		fc->max_held = 1000;
+		fc->mem_max = 16 << 10;
+	}
 	__skb_queue_head_init(&ok);
 	__skb_queue_head_init(&bad);
 	addr(&src, 1);

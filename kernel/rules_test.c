@@ -285,10 +285,11 @@ static void rules_merge_and_flush(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, e2->id, (u32)id);
 			prev = id++;
 			/* The next one, id 1000, goes before it is seen. */
-			if (++seen == 1000)
-				mape_rules_free(mape_rules_del(t,
-						htonl(0x0a000000 + (1000 << 8)),
-						24));
+			if (++seen == 1000) {
+				__be32 next = htonl(0x0a000000 + (1000 << 8));
+
+				mape_rules_free(mape_rules_del(t, next, 24));
+			}
 		}
 		KUNIT_EXPECT_EQ(test, seen, 2999);
 		KUNIT_EXPECT_NE(test, READ_ONCE(t->gen), gen);
