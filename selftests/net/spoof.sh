@@ -56,9 +56,9 @@ check_eq "ce1: nothing decapsulated" "$(delta ce1 decaps)" 0
 check_eq "ce1: nothing delivered" "$(rx ce1 mape0)" "$ce1_rx"
 check_eq "ce1: 4 rx errors" "$(ip -n ce1 -j -s link show mape0 | jq '.[0].stats64.rx.errors')" 4
 
-# RFC 7597 section 8.1 policy failures earn an ICMPv6 error; a later
-# fragment bound to another CE's first one (section 8.3.2) is dropped as
-# spoofed without one: it carries no port to judge it by.
+# RFC 7597 section 8.1 policy failures earn an ICMPv6 error, a first
+# fragment's too (it carries the port); a later fragment bound to another
+# CE's first one (section 8.3.2) is dropped as spoofed without one.
 icmp6_unreach() { ip netns exec br nstat -az Icmp6OutDestUnreachs | awk '/Icmp6/ {print $2}'; }
 p1=$(port_of ce1 6 1)
 stats_snapshot br
@@ -71,9 +71,9 @@ log_test $? "ce1's first fragment, a later one from ce3's address (scapy)"
 check_eq "br: the first decapsulated, the later one dropped as spoofed" \
 	"$(delta br decaps)/$(delta br decap_spoof)" 1/1
 check_eq "br: no ICMPv6 error for the fragment" "$(( $(icmp6_unreach) - u0 ))" 0
-echo "udp $CE3 $BR_ADDR 192.0.2.18 $SRV $p1 53" |
+echo "first $CE3 $BR_ADDR 192.0.2.18 $SRV $p1 53 4243" |
 	ip netns exec core python3 "$dir/spoof.py"
-check_eq "br: a whole spoofed packet from there earns one" \
+check_eq "br: a spoofed first fragment (it has its port) earns one" \
 	"$(delta br decap_spoof)/$(( $(icmp6_unreach) - u0 ))" 2/1
 
 # The genuine article still passes.
