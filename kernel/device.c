@@ -11,6 +11,7 @@
 #include <linux/if_arp.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
+#include <net/addrconf.h>
 #include <net/ip.h>
 #include <net/ip6_tunnel.h>
 #include <net/ipv6.h>
@@ -596,7 +597,11 @@ static void frag_limits(struct mape_dev *md, struct nlattr *data[],
 
 /*
  * The IPv4 MTU the underlay gives: the mtu-v6 cap, else the LINK device,
- * else the device of a CE's route to its BR; 0 when none says.
+ * else the IPv6 MTU of the device a CE's route to its BR leaves by; 0 when
+ * none says.  Not that route's path MTU: a Packet Too Big (anyone on the
+ * path can send one) lowers it for a while and for one destination, which
+ * xmit honours packet by packet; followed, it once left the device below
+ * 1280 bytes, where IPv6 takes the MAP address off it for good.
  */
 static unsigned int underlay_mtu(struct net *net, const struct mape_config *cfg)
 {
@@ -612,8 +617,11 @@ static unsigned int underlay_mtu(struct net *net, const struct mape_config *cfg)
 		struct flowi6 fl6 = { .daddr = cfg->br_addr };
 		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
 
-		if (!dst->error)
-			mtu = dst_mtu(dst);
+		if (!dst->error && dst->dev) {
+			struct inet6_dev *idev = __in6_dev_get(dst->dev);
+
+			mtu = idev ? READ_ONCE(idev->cnf.mtu6) : dst->dev->mtu;
+		}
 		dst_release(dst);
 	}
 	return mtu > mape_encap_overhead(cfg) ? mtu - mape_encap_overhead(cfg) : 0;
@@ -934,8 +942,10 @@ static int mape_netdev_event(struct notifier_block *nb, unsigned long event,
 	return NOTIFY_DONE;
 }
 
+/* After addrconf's: the IPv6 MTU a CE follows is the one it just set. */
 static struct notifier_block mape_notifier = {
 	.notifier_call = mape_netdev_event,
+	.priority = ADDRCONF_NOTIFY_PRIORITY - 1,
 };
 
 static struct rtnl_link_ops mape_link_ops __read_mostly = {

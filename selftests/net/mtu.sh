@@ -88,6 +88,17 @@ check_eq "ce1 -> srv, 1448 B with DF: ce1's socket hears" "${out% *}" "icmp 3 4 
 check_eq "ce1: one ICMPv6 error relayed" "$(delta ce1 icmp_relayed)" 1
 check "ce1: IPv4 path MTU to srv is 1360" \
 	sh -c "ip -n ce1 route get $SRV | grep -q 'mtu 1360'"
+# The device follows its underlay's MTU, not a path MTU learned from a
+# Packet Too Big (anyone on the path may send one; at 1280 it would take
+# mape0 below IPv6's minimum, and the MAP address off it): an MTU event
+# now leaves mape0 where wan puts it.
+check "ce1: IPv6 path MTU to the BR learned (1400)" \
+	sh -c "ip -n ce1 -6 route get $BR_ADDR | grep -q 'mtu 1400'"
+ip -n ce1 link add mtuev type dummy
+ip -n ce1 link set mtuev mtu 1400
+check_eq "ce1: an MTU event after it: mape0 stays at wan's 1500 - 40" \
+	"$(mtu_of ce1 mape0)" 1460
+ip -n ce1 link del mtuev
 
 # 4. TCP both ways over a 1400-byte link between core and ce1: the
 # server's 1460-byte segments need path MTU discovery through the BR's
