@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
 
 #include "frag.h"
@@ -41,6 +42,8 @@ struct entry {
 	struct mape_frag_key key;
 	unsigned long expires;
 	bool known;			/* the first fragment came */
+	u32 seen;			/* payload bytes passed or held */
+	u32 total;			/* the datagram's, once the last came */
 	struct in6_addr addr;		/* its decision */
 	struct sk_buff_head held;	/* unlocked: fc->lock */
 };
@@ -63,6 +66,23 @@ void mape_frag_key_init(struct mape_frag_key *key, const struct iphdr *iph,
 	key->id = iph->id;
 	key->protocol = iph->protocol;
 	key->dir = dir;
+	key->start = (ntohs(iph->frag_off) & IP_OFFSET) << 3;
+	key->end = key->start +
+		   max_t(int, ntohs(iph->tot_len) - iph->ihl * 4, 0);
+	key->last = !(iph->frag_off & htons(IP_MF));
+}
+
+/*
+ * Count k's bytes for e; true when e's datagram is complete. Duplicates
+ * or overlaps may end an entry early: fragments after that find nothing
+ * and are dropped as they would be after an expiry.
+ */
+static bool datagram_done(struct entry *e, const struct mape_frag_key *k)
+{
+	e->seen += k->end - k->start;
+	if (k->last)
+		e->total = k->end;
+	return e->known && e->total && e->seen >= e->total;
 }
 
 /* Take n bytes of the namespace's budget, if it has them. */
@@ -122,7 +142,7 @@ static struct entry *find(struct mape_frag_cache *fc,
 	hlist_for_each_entry_safe(e, tmp, h, node) {
 		if (time_after_eq(jiffies, e->expires))
 			entry_free(fc, e, dead);
-		else if (!memcmp(&e->key, k, sizeof(*k)))
+		else if (!memcmp(&e->key, k, MAPE_FRAG_KEY_LEN))
 			found = e;
 	}
 	return found;
@@ -143,6 +163,8 @@ static struct entry *create(struct mape_frag_cache *fc,
 	e->key = *k;
 	e->expires = jiffies + fc->timeout;
 	e->known = false;
+	e->seen = 0;
+	e->total = 0;
 	__skb_queue_head_init(&e->held);
 	hlist_add_head(&e->node, bucket(fc, k));
 	fc->entries++;
@@ -191,6 +213,8 @@ bool mape_frag_record(struct mape_frag_cache *fc,
 	e->addr = *addr;
 	e->expires = jiffies + fc->timeout;
 	held_splice(fc, e, ok);
+	if (datagram_done(e, key))
+		entry_free(fc, e, &dead);
 	spin_unlock_bh(&fc->lock);
 	/* Sorted without the lock: the lists are the caller's. */
 	if (bound) {
@@ -224,8 +248,13 @@ enum mape_frag_verdict mape_frag_lookup(struct mape_frag_cache *fc,
 	e = find(fc, key, &dead);
 	if (e && e->known) {
 		*addr = e->addr;
-		v = src && !ipv6_addr_equal(src, addr) ? MAPE_FRAG_SPOOF :
-							 MAPE_FRAG_FOUND;
+		if (src && !ipv6_addr_equal(src, addr)) {
+			v = MAPE_FRAG_SPOOF;
+			goto out;
+		}
+		v = MAPE_FRAG_FOUND;
+		if (datagram_done(e, key))
+			entry_free(fc, e, &dead);
 		goto out;
 	}
 	if (!hold)
@@ -250,6 +279,7 @@ enum mape_frag_verdict mape_frag_lookup(struct mape_frag_cache *fc,
 		MAPE_FRAG_CB(skb)->src = *src;
 	__skb_queue_tail(&e->held, skb);
 	fc->held++;
+	datagram_done(e, key);
 	v = MAPE_FRAG_HELD;
 out:
 	spin_unlock_bh(&fc->lock);

@@ -20,14 +20,23 @@ enum mape_frag_dir {
 	MAPE_FRAG_RX,
 };
 
-/* One IPv4 datagram (RFC 791): compared as 12 bytes, no padding. */
+/*
+ * One IPv4 datagram (RFC 791), compared as its first MAPE_FRAG_KEY_LEN
+ * bytes (no padding), and the bytes of it this fragment carries, which
+ * tell the cache when the datagram is complete.
+ */
 struct mape_frag_key {
 	__be32 saddr;
 	__be32 daddr;
 	__be16 id;
 	u8 protocol;
 	u8 dir;			/* enum mape_frag_dir */
+	u32 start;		/* payload bytes [start, end): not compared */
+	u32 end;
+	bool last;		/* MF clear */
 };
+
+#define MAPE_FRAG_KEY_LEN	offsetof(struct mape_frag_key, start)
 
 enum mape_frag_verdict {
 	MAPE_FRAG_FOUND,	/* *addr is the first fragment's decision */
@@ -57,10 +66,13 @@ struct mape_frag_stats {
 
 /*
  * A fixed hash table of entries, all under one BH-safe spinlock (the data
- * path runs in softirq or with BH disabled). Entries live for timeout
- * jiffies from their creation or from their first fragment; lookups skip
- * (and free) expired ones, the gc work frees the rest and reschedules
- * itself while entries remain. Limits start as the module parameters and
+ * path runs in softirq or with BH disabled). An entry goes once its
+ * datagram is complete (the first fragment came, and as many bytes as
+ * the last one ends at), else timeout jiffies from its creation or from
+ * its first fragment: lookups skip (and free) expired ones, the gc work
+ * frees the rest and reschedules itself while entries remain. (A router
+ * fragmenting a bulk flow makes thousands of datagrams a second: waiting
+ * for the timeout alone filled any limit.) Limits start as the module parameters and
  * change per device (mape_frag_set_limits); KUnit sets them directly.
  *
  * Memory: entries and held fragments are allocated in softirq, where no

@@ -7,6 +7,7 @@
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/skbuff.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
 
 #include "frag.h"
@@ -319,6 +320,85 @@ static void frag_expiry(struct kunit *test)
 	mape_frag_destroy(fc);
 }
 
+/* The key of fragment [off, off + len) of datagram 5, MF set unless last. */
+static void frag_key(struct mape_frag_key *k, u16 off, u16 len, bool last)
+{
+	struct iphdr iph = {
+		.ihl = 5,
+		.version = 4,
+		.tot_len = htons(20 + len),
+		.id = htons(5),
+		.frag_off = htons(off >> 3 | (last ? 0 : IP_MF)),
+		.protocol = IPPROTO_UDP,
+		.saddr = htonl(0xcb007102),
+		.daddr = htonl(0xc0000212),
+	};
+
+	mape_frag_key_init(k, &iph, MAPE_FRAG_TX);
+}
+
+/*
+ * A datagram's entry goes as soon as it is complete, whichever order its
+ * fragments came in: the first and as many bytes as the last ends at.
+ */
+static void frag_complete(struct kunit *test)
+{
+	struct mape_frag_cache *fc = cache(test);
+	struct sk_buff_head ok, bad;
+	struct mape_frag_key k;
+	struct in6_addr a, got;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&ok);
+	__skb_queue_head_init(&bad);
+	addr(&a, 5);
+	frag_key(&k, 1480, 520, true);
+	KUNIT_EXPECT_EQ(test, k.start, 1480U);
+	KUNIT_EXPECT_EQ(test, k.end, 2000U);
+	KUNIT_EXPECT_TRUE(test, k.last);
+
+	/* In order: first, middle, last. */
+	frag_key(&k, 0, 1000, false);
+	KUNIT_EXPECT_TRUE(test, mape_frag_record(fc, &k, &a, false, &ok, &bad));
+	frag_key(&k, 1000, 480, false);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, false, &got, NULL),
+			MAPE_FRAG_FOUND);
+	KUNIT_EXPECT_EQ(test, fc->entries, 1U);
+	frag_key(&k, 1480, 520, true);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, false, &got, NULL),
+			MAPE_FRAG_FOUND);
+	KUNIT_EXPECT_EQ(test, fc->entries, 0U);
+	/* What comes after has nothing to follow. */
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, false, &got, NULL),
+			MAPE_FRAG_MISS);
+
+	/* Last first: held, then complete with the first. */
+	skb = frag_skb(test, 1);
+	frag_key(&k, 1480, 520, true);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, true, &got, skb),
+			MAPE_FRAG_HELD);
+	frag_key(&k, 1000, 480, false);
+	skb = frag_skb(test, 2);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, true, &got, skb),
+			MAPE_FRAG_HELD);
+	frag_key(&k, 0, 1000, false);
+	KUNIT_EXPECT_TRUE(test, mape_frag_record(fc, &k, &a, false, &ok, &bad));
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&ok), 2U);
+	KUNIT_EXPECT_EQ(test, fc->entries, 0U);
+	KUNIT_EXPECT_EQ(test, fc->held, 0U);
+	__skb_queue_purge(&ok);
+
+	/* A hole keeps it: the last alone does not complete it. */
+	frag_key(&k, 0, 1000, false);
+	KUNIT_EXPECT_TRUE(test, mape_frag_record(fc, &k, &a, false, &ok, &bad));
+	frag_key(&k, 1480, 520, true);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, NULL, false, &got, NULL),
+			MAPE_FRAG_FOUND);
+	KUNIT_EXPECT_EQ(test, fc->entries, 1U);
+	mape_frag_destroy(fc);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(fc->mem), 0L);
+}
+
 static struct kunit_case frag_cases[] = {
 	KUNIT_CASE(frag_record_lookup),
 	KUNIT_CASE(frag_held_in_order),
@@ -326,6 +406,7 @@ static struct kunit_case frag_cases[] = {
 	KUNIT_CASE(frag_overflow),
 	KUNIT_CASE(frag_expiry),
 	KUNIT_CASE(frag_ns_budget),
+	KUNIT_CASE(frag_complete),
 	{}
 };
 
