@@ -597,22 +597,24 @@ static void frag_limits(struct mape_dev *md, struct nlattr *data[],
 
 /*
  * The IPv4 MTU the underlay gives: the mtu-v6 cap, else the LINK device,
- * else the IPv6 MTU of the device a CE's route to its BR leaves by; 0 when
- * none says.  Not that route's path MTU: a Packet Too Big (anyone on the
- * path can send one) lowers it for a while and for one destination, which
- * xmit honours packet by packet; followed, it once left the device below
- * 1280 bytes, where IPv6 takes the MAP address off it for good.
+ * else the IPv6 MTU of the device a CE's route to its BR leaves by, else
+ * Ethernet's 1500 bytes; less the tunnel's header. Not that route's path
+ * MTU: a Packet Too Big (anyone on the path can send one) lowers it for a
+ * while and for one destination, which xmit honours packet by packet;
+ * followed, it once left the device below 1280 bytes, where IPv6 takes
+ * the MAP address off it for good.
  */
 static unsigned int underlay_mtu(struct net *net, const struct mape_config *cfg)
 {
-	unsigned int mtu = 0;
+	unsigned int mtu = ETH_DATA_LEN;
 
 	if (cfg->mtu_v6) {
 		mtu = cfg->mtu_v6;
 	} else if (cfg->link) {
 		struct net_device *link = __dev_get_by_index(net, cfg->link);
 
-		mtu = link ? link->mtu : 0;
+		if (link)
+			mtu = link->mtu;
 	} else if (cfg->role == MAPE_ROLE_CE) {
 		struct flowi6 fl6 = { .daddr = cfg->br_addr };
 		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
@@ -725,8 +727,7 @@ static int mape_newlink(struct net *net, struct net_device *dev,
 	} else if (!tb[IFLA_MTU]) {
 		md->mtu_auto = true;
 		mtu = underlay_mtu(net, &p->cfg);
-		dev->mtu = mtu ? clamp_t(int, mtu, dev->min_mtu, dev->max_mtu) :
-				 ETH_DATA_LEN - mape_encap_overhead(&p->cfg);
+		dev->mtu = clamp_t(int, mtu, dev->min_mtu, dev->max_mtu);
 	}
 
 	/* Before registering: nothing may fail after it. */

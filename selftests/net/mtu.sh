@@ -56,6 +56,11 @@ check_eq "br: ip -d shows it back" \
 	"$(ip -n br -d -j link show dev m3 | jq -r '.[0].linkinfo.info_data | "\(.mtu_v6) \(.frag) \(.v4_reassembly) \(.frag_entries)"')" \
 	"1400 outer off 4096"
 check_fail "br: mtu-v6 below 1280 refused" "mtu-v6" ip -n br link set m3 type mape mtu-v6 1000
+# With no dev and no mtu-v6, a BR's underlay is 1500 bytes.
+ip -n br link set m3 type mape mtu-v6 none
+check_eq "br: mtu-v6 none: back to 1500 - 40" "$(mtu_of br m3)" 1460
+ip -n br link set m3 type mape encaplimit 4
+check_eq "br: an encaplimit: 1500 - 48" "$(mtu_of br m3)" 1452
 ip -n br link del m2
 ip -n br link del m3
 
@@ -207,7 +212,8 @@ ip netns exec srv python3 - >"$tmp/fragneeded" <<'EOF' &
 import socket
 import struct
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-s.settimeout(10)
+# The sender first imports scapy: 5-15 s under TCG, more on a busy host.
+s.settimeout(90)
 print("ready", flush=True)
 while True:
     pkt = s.recv(2048)
