@@ -4,6 +4,7 @@
 #   make          build kernel/mape.ko, tools/mapctl/mapctl, iproute2-plugin/link_mape.so
 #   make deps     install every Debian package building, testing and the demo need
 #   make check    style gates, KUnit on UML, selftests in the VM; ends "N passed, N failed"
+#   make check-debug  the VM selftests on a KASAN/kmemleak/lockdep/UBSAN kernel
 #   make demo     boot the VM, create a device, show the seed domains
 #   make install  module (+ depmod), mapctl, the ip plugin, man pages
 
@@ -26,7 +27,7 @@ DESTDIR ?=
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kernel CONFIG_MAPE=m CONFIG_MAPE_NAT=m
 
 .PHONY: all modules mapctl plugin deps check kunit style selftests demo \
-	install clean need-deps bench
+	install clean need-deps bench check-debug
 
 all: modules mapctl plugin
 
@@ -48,6 +49,12 @@ plugin:
 
 check: all
 	@scripts/check.sh
+
+# The VM selftests on the debug kernel (scripts/debug-kernel.sh builds it
+# once into $(MAPE_CACHE)/kimg-debug, and mape against it), then the guest
+# kernel log by kind of report and kmemleak; ends "N passed, N failed".
+check-debug: mapctl plugin
+	@scripts/debug-kernel.sh check
 
 kunit: need-deps
 	scripts/kunit.sh

@@ -10,7 +10,7 @@ set -euo pipefail
 
 CACHE=${MAPE_CACHE:-$HOME/.cache/mape}
 PKGS=(
-	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
+	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils lz4
 	pkg-config libnl-3-dev libnl-genl-3-dev
 	linux-headers-amd64 linux-source-6.1 sparse python3
 	qemu-system-x86 busybox-static
