@@ -2,10 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 """IPv4 fragments for fragments.sh.
 
-  fragments.py echo ADDR PORT SPORT SIZE...
-      send one UDP datagram of each SIZE from SPORT, DF clear, each echoed
-      back whole (udp_echo.py server); prints SIZE:ok|lost each, exit 0
-      when all came back.
+  fragments.py echo ADDR PORT SPORT [df] SIZE...
+      send one UDP datagram of each SIZE from SPORT, DF clear (or, with
+      df, set: IP_PMTUDISC_DO), each echoed back whole (udp_echo.py
+      server); prints SIZE:ok|lost each, exit 0 when all came back.
+
+  fragments.py rawecho SRC ADDR PORT SPORT SIZE in|rev|ORDER [FRAGSIZE]
+      without scapy: one UDP datagram of SIZE bytes from SRC:SPORT, cut
+      into fragments of FRAGSIZE bytes (1400) with DF clear, sent through
+      a raw socket in order, in reverse (the first one last) or in ORDER
+      (a comma list of fragment indexes), echoed back whole to a socket on
+      SPORT; prints SIZE:ok|lost, exit 0 when it came back.
 
   fragments.py craft < LINES
       one line a command (scapy loads slowly in the VM: one process sends
@@ -24,27 +31,89 @@
 import logging
 import random
 import socket
+import struct
 import sys
+
+from frag_options import ip4
+
+
+def payload(size):
+    return bytes((i * 7 + size) & 0xff for i in range(size))
+
+
+def wait_echo(s, msg):
+    """The next datagram on s (within its timeout) is msg."""
+    try:
+        return s.recvfrom(65535)[0] == msg
+    except socket.timeout:
+        return False
+
+
+def echo_sizes(addr, port, sport, sizes, df=False, timeout=3):
+    """Returns (ok, "SIZE:ok|lost ...")."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # IP_MTU_DISCOVER = IP_PMTUDISC_DONT: fragment, DF clear; _DO: DF set
+    s.setsockopt(socket.IPPROTO_IP, 10, 2 if df else 0)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", sport))
+    s.settimeout(timeout)
+    res, ok = [], True
+    with s:
+        for size in sizes:
+            msg = payload(size)
+            s.sendto(msg, (addr, port))
+            got = wait_echo(s, msg)
+            res.append("%d:%s" % (size, "ok" if got else "lost"))
+            ok = ok and got
+    return ok, " ".join(res)
 
 
 def echo(addr, port, sport, sizes):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    # IP_MTU_DISCOVER = IP_PMTUDISC_DONT: fragment, DF clear
-    s.setsockopt(socket.IPPROTO_IP, 10, 0)
-    s.bind(("0.0.0.0", sport))
-    s.settimeout(3)
-    res, ok = [], True
-    for size in sizes:
-        msg = bytes((i * 7 + size) & 0xff for i in range(size))
-        s.sendto(msg, (addr, port))
-        try:
-            got = s.recvfrom(65535)[0] == msg
-        except socket.timeout:
-            got = False
-        res.append("%d:%s" % (size, "ok" if got else "lost"))
-        ok = ok and got
-    print(" ".join(res))
+    df = sizes[:1] == ["df"]
+    ok, text = echo_sizes(addr, port, sport,
+                          [int(x) for x in sizes[df:]], df)
+    print(text)
     return 0 if ok else 1
+
+
+def udp_csum(src, dst, udp):
+    data = socket.inet_aton(src) + socket.inet_aton(dst) + \
+        struct.pack("!BBH", 0, socket.IPPROTO_UDP, len(udp)) + udp
+    data += b"\0" * (len(data) & 1)
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff or 0xffff
+
+
+def raw_echo(src, addr, port, sport, size, order, fragsize=1400, ident=None,
+             timeout=3):
+    """Returns (ok, "SIZE:ok|lost")."""
+    fragsize &= ~7
+    msg = payload(size)
+    udp = struct.pack("!HHHH", sport, port, 8 + size, 0) + msg
+    udp = udp[:6] + struct.pack("!H", udp_csum(src, addr, udp)) + udp[8:]
+    ident = random.randrange(1 << 16) if ident is None else ident
+    frags = [ip4(src, addr, ident,
+                 (off // 8) | (0x2000 if off + fragsize < len(udp) else 0),
+                 udp[off:off + fragsize])
+             for off in range(0, len(udp), fragsize)]
+    if order == "in":
+        idx = range(len(frags))
+    elif order == "rev":
+        idx = reversed(range(len(frags)))
+    else:
+        idx = [int(i) for i in order.split(",")]
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", sport))
+    s.settimeout(timeout)
+    with s, socket.socket(socket.AF_INET, socket.SOCK_RAW,
+                          socket.IPPROTO_RAW) as r:
+        for i in idx:
+            r.sendto(frags[i], (addr, 0))
+        got = wait_echo(s, msg)
+    return got, "%d:%s" % (size, "ok" if got else "lost")
 
 
 def craft():
@@ -108,7 +177,14 @@ def craft():
     return 0
 
 
-if sys.argv[1] == "echo":
-    sys.exit(echo(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
-                  [int(x) for x in sys.argv[5:]]))
-sys.exit(craft())
+if __name__ == "__main__":
+    if sys.argv[1] == "echo":
+        sys.exit(echo(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
+                      sys.argv[5:]))
+    if sys.argv[1] == "rawecho":
+        ok, text = raw_echo(sys.argv[2], sys.argv[3], int(sys.argv[4]),
+                            int(sys.argv[5]), int(sys.argv[6]), sys.argv[7],
+                            *[int(x) for x in sys.argv[8:9]])
+        print(text)
+        sys.exit(0 if ok else 1)
+    sys.exit(craft())

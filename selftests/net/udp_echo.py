@@ -10,18 +10,24 @@
 import socket
 import sys
 
-if sys.argv[1] == "server":
+
+def echo_socket(port, nodf=False):
+    """A bound socket for echo_loop()."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    if sys.argv[3:] == ["nodf"]:
+    if nodf:
         # IP_MTU_DISCOVER = IP_PMTUDISC_DONT
         s.setsockopt(socket.IPPROTO_IP, 10, 0)
-    s.bind(("0.0.0.0", int(sys.argv[2])))
+    s.bind(("0.0.0.0", port))
+    return s
+
+
+def echo_loop(s):
     while True:
         data, peer = s.recvfrom(65535)
         s.sendto(data, peer)
-else:
-    addr, port = sys.argv[2], int(sys.argv[3])
-    sport, n = int(sys.argv[4]), int(sys.argv[5])
+
+
+def client(addr, port, sport, n):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("0.0.0.0", sport))
     s.settimeout(3)
@@ -35,4 +41,11 @@ else:
         except socket.timeout:
             pass
     print("%d/%d echoed" % (ok, n))
-    sys.exit(0 if ok == n else 1)
+    return 0 if ok == n else 1
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "server":
+        echo_loop(echo_socket(int(sys.argv[2]), sys.argv[3:] == ["nodf"]))
+    sys.exit(client(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
+                    int(sys.argv[5])))
