@@ -311,7 +311,11 @@ vm_step() { # NAME TIMEOUT CMD...
 	mkdir -p "$logs"
 	(
 		eval "$(env_lines)"
-		MAPE_VM_LOGS=$logs exec "$top/selftests/vm/run" --timeout "$timeout" -- "$@"
+		# About 10x slower than Debian's kernel: each script gets as long.
+		# KASAN's shadow and kmemleak's metadata: more memory.
+		MAPE_VM_MEM=${MAPE_VM_MEM:-4096} \
+		MAPE_TEST_TIMEOUT=${MAPE_TEST_TIMEOUT:-9000} MAPE_VM_LOGS=$logs \
+			exec "$top/selftests/vm/run" --timeout "$timeout" -- "$@"
 	) || rc=$?
 	klog_checks "debug kernel, $name" "$logs"
 	msg "guest logs of '$name': $logs"
