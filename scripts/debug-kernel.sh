@@ -312,9 +312,13 @@ vm_step() { # NAME TIMEOUT CMD...
 	(
 		eval "$(env_lines)"
 		# About 10x slower than Debian's kernel: each script gets as long.
-		# KASAN's shadow and kmemleak's metadata: more memory.
+		# KASAN's shadow and kmemleak's metadata: more memory. Loading
+		# control.sh's 600000 rules alone took more than 20 minutes:
+		# 100000 still make a flush outlast a changelink.
 		MAPE_VM_MEM=${MAPE_VM_MEM:-4096} \
 		MAPE_TEST_TIMEOUT=${MAPE_TEST_TIMEOUT:-9000} MAPE_VM_LOGS=$logs \
+		CTL_FLUSH_RULES=${CTL_FLUSH_RULES:-100000} \
+		MAPE_VM_ENV="CTL_FLUSH_RULES ${MAPE_VM_ENV:-}" \
 			exec "$top/selftests/vm/run" --timeout "$timeout" -- "$@"
 	) || rc=$?
 	klog_checks "debug kernel, $name" "$logs"
