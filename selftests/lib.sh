@@ -9,6 +9,15 @@ ksft_skip=4
 nfail=0
 npass=0
 
+# MAPE_TIME_SCALE=N: timers the tests set and the waits that match them
+# are N times longer, for a slow (debug) kernel where sending a few
+# packets with scapy can outlast a 5 s timer. tscale SECONDS|MS prints
+# the scaled value.
+tscale()
+{
+	echo $(( $1 * ${MAPE_TIME_SCALE:-1} ))
+}
+
 log_test()
 {
 	local rc=$1 what=$2

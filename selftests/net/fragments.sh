@@ -13,7 +13,7 @@
 #
 # The device caches are made small for the test (mape.frag_max_entries=64,
 # read when a device is created); entries live 5 s (frag_timeout_ms) and
-# the gc sweeps every 2.5 s.
+# the gc sweeps every 2.5 s (both scaled by MAPE_TIME_SCALE).
 
 dir=$(dirname "$0")
 source "$dir/../lib.sh"
@@ -32,7 +32,7 @@ cleanup()
 }
 trap cleanup EXIT
 echo 64 > $P/frag_max_entries
-echo 5000 > $P/frag_timeout_ms
+echo "$(tscale 5000)" > $P/frag_timeout_ms
 check "domain built" topo_setup || exit 1
 
 CE1=$(ce_map_addr ce1)
@@ -131,7 +131,7 @@ check_eq "ce3: the datagram reassembled" "$(( $(reasm ce3) - r_ce3 ))" 1
 # 5. A flood of non-first fragments that belong to nothing: 64 entries
 # hold one each, the other 136 find the cache full; the 64 expire. The
 # entries of the datagrams above are gone first.
-sleep 8
+sleep "$(tscale 8)"
 stats_snapshot br
 ip netns exec core python3 "$dir/fragments.py" craft <<EOF
 flood $CE1 $BR_ADDR 192.0.2.18 $SRV 200 32768
@@ -139,7 +139,7 @@ EOF
 log_test $? "200 unmatched non-first fragments sent (scapy)"
 check_eq "br: 136 found the cache full (64 entries)" \
 	"$(delta br v4_fragment_overflows)/$(delta br v4_fragment_drops)" 136/136
-sleep 8
+sleep "$(tscale 8)"
 check_eq "br: the 64 held expired and were dropped" \
 	"$(delta br v4_fragment_expiries)/$(delta br v4_fragment_drops)" 64/200
 check_eq "br: nothing decapsulated" "$(delta br decaps)" 0
