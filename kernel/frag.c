@@ -73,9 +73,11 @@ void mape_frag_key_init(struct mape_frag_key *key, const struct iphdr *iph,
 }
 
 /*
- * Count k's bytes for e; true when e's datagram is complete. Duplicates
- * or overlaps may end an entry early: fragments after that find nothing
- * and are dropped as they would be after an expiry.
+ * Count k's bytes for e; true when e's datagram is complete. Only
+ * fragments that pass on e's decision count: a spoofed one (another
+ * outer source) must not end the entry under the genuine ones. Duplicates
+ * or overlaps of genuine ones may end it early: fragments after that find
+ * nothing and are dropped as they would be after an expiry.
  */
 static bool datagram_done(struct entry *e, const struct mape_frag_key *k)
 {
@@ -191,12 +193,14 @@ bool mape_frag_record(struct mape_frag_cache *fc,
 		      const struct in6_addr *addr, bool bound,
 		      struct sk_buff_head *ok, struct sk_buff_head *bad)
 {
-	struct sk_buff_head dead;
+	struct sk_buff_head dead, held;
+	struct mape_frag_key k;
 	struct sk_buff *skb;
 	struct entry *e;
-	bool kick = false;
+	bool kick = false, done;
 
 	__skb_queue_head_init(&dead);
+	__skb_queue_head_init(&held);
 	spin_lock_bh(&fc->lock);
 	e = find(fc, key, &dead);
 	if (!e) {
@@ -212,21 +216,25 @@ bool mape_frag_record(struct mape_frag_cache *fc,
 	e->known = true;
 	e->addr = *addr;
 	e->expires = jiffies + fc->timeout;
-	held_splice(fc, e, ok);
-	if (datagram_done(e, key))
+	held_splice(fc, e, &held);
+	done = datagram_done(e, key);
+	/* Sorted under the lock (at most MAPE_FRAG_HELD_PER_ENTRY): what
+	 * passes counts towards the datagram.
+	 */
+	while ((skb = __skb_dequeue(&held))) {
+		if (bound && !ipv6_addr_equal(&MAPE_FRAG_CB(skb)->src, addr)) {
+			__skb_queue_tail(bad, skb);
+			continue;
+		}
+		k.start = MAPE_FRAG_CB(skb)->start;
+		k.end = MAPE_FRAG_CB(skb)->end;
+		k.last = MAPE_FRAG_CB(skb)->last;
+		done = datagram_done(e, &k);
+		__skb_queue_tail(ok, skb);
+	}
+	if (done)
 		entry_free(fc, e, &dead);
 	spin_unlock_bh(&fc->lock);
-	/* Sorted without the lock: the lists are the caller's. */
-	if (bound) {
-		struct sk_buff *next;
-
-		skb_queue_walk_safe(ok, skb, next) {
-			if (ipv6_addr_equal(&MAPE_FRAG_CB(skb)->src, addr))
-				continue;
-			__skb_unlink(skb, ok);
-			__skb_queue_tail(bad, skb);
-		}
-	}
 	gc_kick(fc, kick);
 	__skb_queue_purge(&dead);
 	return true;
@@ -277,9 +285,11 @@ enum mape_frag_verdict mape_frag_lookup(struct mape_frag_cache *fc,
 	}
 	if (src)
 		MAPE_FRAG_CB(skb)->src = *src;
+	MAPE_FRAG_CB(skb)->start = key->start;
+	MAPE_FRAG_CB(skb)->end = key->end;
+	MAPE_FRAG_CB(skb)->last = key->last;
 	__skb_queue_tail(&e->held, skb);
 	fc->held++;
-	datagram_done(e, key);
 	v = MAPE_FRAG_HELD;
 out:
 	spin_unlock_bh(&fc->lock);
@@ -367,6 +377,8 @@ void mape_frag_default_limits(struct mape_frag_limits *l)
 
 int mape_frag_init(struct mape_frag_cache *fc, atomic_long_t *mem)
 {
+	BUILD_BUG_ON(sizeof(struct mape_frag_cb) >
+		     sizeof_field(struct sk_buff, cb));
 	memset(fc, 0, sizeof(*fc));
 	fc->buckets = kcalloc(1U << FRAG_HASH_BITS, sizeof(*fc->buckets),
 			      GFP_KERNEL_ACCOUNT);

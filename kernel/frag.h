@@ -49,6 +49,9 @@ enum mape_frag_verdict {
 /* skb->cb of a held fragment. */
 struct mape_frag_cb {
 	struct in6_addr src;	/* bound lookups: the outer source */
+	u32 start;		/* its key's bytes, counted when it passes */
+	u32 end;
+	bool last;
 	u8 dsfield;		/* free for the holder (rcv.c: outer DS) */
 };
 

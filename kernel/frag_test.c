@@ -399,6 +399,55 @@ static void frag_complete(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_long_read(fc->mem), 0L);
 }
 
+/*
+ * Fragments from other outer sources, held before the first, are dropped
+ * as spoofed when it comes and do not count towards the datagram: the
+ * genuine ones still find its decision (RFC 7597 section 8.3.2).
+ */
+static void frag_spoof_incomplete(struct kunit *test)
+{
+	struct mape_frag_cache *fc = cache(test);
+	struct sk_buff_head ok, bad;
+	struct in6_addr ce1, ce2, far, got;
+	struct mape_frag_key k;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&ok);
+	__skb_queue_head_init(&bad);
+	addr(&ce1, 1);
+	addr(&ce2, 2);
+	addr(&far, 9);
+	frag_key(&k, 2000, 1000, true);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, &ce2, true, &got,
+					       frag_skb(test, 1)),
+			MAPE_FRAG_HELD);
+	frag_key(&k, 1000, 1000, false);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, &far, true, &got,
+					       frag_skb(test, 2)),
+			MAPE_FRAG_HELD);
+	frag_key(&k, 0, 1000, false);
+	KUNIT_EXPECT_TRUE(test, mape_frag_record(fc, &k, &ce1, true, &ok, &bad));
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&ok), 0U);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&bad), 2U);
+	__skb_queue_purge(&bad);
+	/* Their bytes would have completed it: it must still be there. */
+	KUNIT_EXPECT_EQ(test, fc->entries, 1U);
+	skb = frag_skb(test, 3);
+	frag_key(&k, 1000, 1000, false);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, &ce2, true, &got, skb),
+			MAPE_FRAG_SPOOF);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, &ce1, true, &got, skb),
+			MAPE_FRAG_FOUND);
+	KUNIT_EXPECT_EQ(test, fc->entries, 1U);
+	frag_key(&k, 2000, 1000, true);
+	KUNIT_EXPECT_EQ(test, mape_frag_lookup(fc, &k, &ce1, true, &got, skb),
+			MAPE_FRAG_FOUND);
+	KUNIT_EXPECT_EQ(test, fc->entries, 0U);
+	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, fc->held, 0U);
+	mape_frag_destroy(fc);
+}
+
 static struct kunit_case frag_cases[] = {
 	KUNIT_CASE(frag_record_lookup),
 	KUNIT_CASE(frag_held_in_order),
@@ -407,6 +456,7 @@ static struct kunit_case frag_cases[] = {
 	KUNIT_CASE(frag_expiry),
 	KUNIT_CASE(frag_ns_budget),
 	KUNIT_CASE(frag_complete),
+	KUNIT_CASE(frag_spoof_incomplete),
 	{}
 };
 
