@@ -90,22 +90,51 @@ static int frag_inner(struct mape_dev *md, struct mape_params *p,
 		      struct sk_buff *skb, const struct in6_addr *saddr,
 		      const struct in6_addr *daddr, unsigned int mtu);
 
+static int encap(struct mape_dev *md, struct mape_params *p,
+		 struct sk_buff *skb, const struct in6_addr *saddr,
+		 const struct in6_addr *daddr);
+static void xmit_ce(struct mape_dev *md, struct mape_params *p,
+		    struct sk_buff *skb);
+
+/*
+ * One segment of a super-packet cut by segment(), on its way again as a
+ * packet of its own: encapsulated to daddr, or (NULL) through the CE's
+ * transmit path. A function of its own so that tracing can count what
+ * enters mape this way (selftests/fuzz), as it counts frag_piece().
+ */
+static noinline void segment_next(struct mape_dev *md, struct mape_params *p,
+				  struct sk_buff *seg,
+				  const struct in6_addr *saddr,
+				  const struct in6_addr *daddr)
+{
+	skb_mark_not_on_list(seg);
+	if (daddr)
+		encap(md, p, seg, saddr, daddr);
+	else
+		xmit_ce(md, p, seg);
+}
+
 /*
  * Software GSO, for a super-packet that cannot leave as one: its segments
  * need fragmenting, or an identifier each (frag-id). The IPv6 layer would
- * otherwise fragment (or refuse) the whole super-packet. NULL when it was
- * dropped (counted).
+ * otherwise fragment (or refuse) the whole super-packet. The super-packet
+ * ends counted (v4_segmented, or dropped); each segment goes on through
+ * segment_next().
  */
-static struct sk_buff *segment(struct mape_dev *md, struct sk_buff *skb)
+static void segment(struct mape_dev *md, struct mape_params *p,
+		    struct sk_buff *skb, const struct in6_addr *saddr,
+		    const struct in6_addr *daddr)
 {
-	struct sk_buff *segs = skb_gso_segment(skb, 0);
+	struct sk_buff *segs = skb_gso_segment(skb, 0), *next;
 
 	if (IS_ERR_OR_NULL(segs)) {
 		drop(md, skb, MAPE_STAT_HEADER_ERRORS);
-		return NULL;
+		return;
 	}
+	mape_stat_inc(md, MAPE_STAT_V4_SEGMENTED);
 	consume_skb(skb);
-	return segs;
+	skb_list_walk_safe(segs, skb, next)
+		segment_next(md, p, skb, saddr, daddr);
 }
 
 /*
@@ -194,8 +223,6 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 	df = iph->frag_off & htons(IP_DF);
 	if (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu) :
 			      skb->len > mtu) {
-		struct sk_buff *segs, *next;
-
 		if (df) {
 			dst_release(dst);
 			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
@@ -207,11 +234,7 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 		/* DF clear: each segment is fragmented as if sent alone. */
 		if (skb_is_gso(skb)) {
 			dst_release(dst);
-			segs = segment(md, skb);
-			skb_list_walk_safe(segs, skb, next) {
-				skb_mark_not_on_list(skb);
-				encap(md, p, skb, saddr, daddr);
-			}
+			segment(md, p, skb, saddr, daddr);
 			return 0;
 		}
 		/* RFC 2473 section 7.2 fragments the outer packet; frag-inner
@@ -471,12 +494,7 @@ static void xmit_ce(struct mape_dev *md, struct mape_params *p,
 			 * the first one's identifier, out of the set.
 			 */
 			if (skb_is_gso(skb)) {
-				struct sk_buff *segs = segment(md, skb), *next;
-
-				skb_list_walk_safe(segs, skb, next) {
-					skb_mark_not_on_list(skb);
-					xmit_ce(md, p, skb);
-				}
+				segment(md, p, skb, NULL, NULL);
 				return;
 			}
 			if (!frag_id(md, p, skb))

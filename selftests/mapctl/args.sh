@@ -436,7 +436,7 @@ lookup dev m0 ipv4 192.0.2.18 port 80" \
 	run -j stats
 	expect_jq "fake: -j stats: counters in enum order, unknown as counter_N" \
 		'.[0] | keys_unsorted' \
-		'["dev","ifindex","encaps","encap_bytes","decaps","decap_bytes","decap_spoof","decap_wrong_dst","icmp_encap_errors","icmp_decap_errors","unsupported_protocol","v6_mtu_errors","no_rule","port_set","no_route","v4_fragment_drops","v4_reassembled","v6_reassembled","v6_fragment_drops","header_errors","v4_fragments_released","v4_fragment_expiries","v4_fragment_overflows","icmp_relayed","v6_fragmented","v4_fragmented","napt_translations","napt_exhausted","counter_26"]'
+		'["dev","ifindex","encaps","encap_bytes","decaps","decap_bytes","decap_spoof","decap_wrong_dst","icmp_encap_errors","icmp_decap_errors","unsupported_protocol","v6_mtu_errors","no_rule","port_set","no_route","v4_fragment_drops","v4_reassembled","v6_reassembled","v6_fragment_drops","header_errors","v4_fragments_released","v4_fragment_expiries","v4_fragment_overflows","icmp_relayed","v6_fragmented","v4_fragmented","napt_translations","napt_exhausted","v4_segmented","counter_27"]'
 	BATCH_OPTS=-j batch "stats
 stats dev br0"
 	expect_jq "fake: -j stats: values, the pad attribute skipped" \

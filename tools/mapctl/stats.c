@@ -47,6 +47,7 @@ static const char *const names[] = {
 	[MAPE_STAT_V4_FRAGMENTED] = "v4_fragmented",
 	[MAPE_STAT_NAPT_TRANSLATIONS] = "napt_translations",
 	[MAPE_STAT_NAPT_EXHAUSTED] = "napt_exhausted",
+	[MAPE_STAT_V4_SEGMENTED] = "v4_segmented",
 };
 
 /* Every counter has a name: a new enum mape_stat needs one here. */

@@ -294,6 +294,10 @@ enum mape_stat {
 	MAPE_STAT_NAPT_EXHAUSTED,	/* new connections dropped: no free
 					 * port in the set
 					 */
+	MAPE_STAT_V4_SEGMENTED,		/* super-packets (GSO) cut into their
+					 * segments before encapsulation: DF
+					 * clear and too big, or frag-id
+					 */
 	__MAPE_STAT_MAX
 };
 
