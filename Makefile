@@ -74,6 +74,16 @@ bench: all
 	MAPE_VM_MEM=$${MAPE_VM_MEM:-4096} MAPE_VM_APPEND="init_on_alloc=0 $$MAPE_VM_APPEND" \
 		selftests/vm/run --timeout 3600 -- bench/run-guest.sh $(BENCH_ARGS)
 
+# The fuzzers (selftests/fuzz/README): netlink messages and packets in the
+# VM, the full run; make check runs a short one. FUZZ_ARGS="--seed N"
+# repeats a run.
+.PHONY: fuzz fuzzers
+fuzzers:
+	$(MAKE) -C selftests/fuzz
+
+fuzz: all fuzzers
+	selftests/vm/run --timeout 3600 -- selftests/fuzz/run.sh --full $(FUZZ_ARGS)
+
 install: all
 	$(KMAKE) INSTALL_MOD_PATH=$(DESTDIR) modules_install
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
@@ -86,3 +96,4 @@ clean:
 	-$(KMAKE) clean
 	$(MAKE) -C tools/mapctl clean
 	$(MAKE) -C iproute2-plugin clean
+	$(MAKE) -C selftests/fuzz clean

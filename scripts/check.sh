@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: warning-free build, style gates, mapctl tests on the host,
-# KUnit on UML, selftests and a tiny run of the benchmarks in the VM. Every check prints one TEST line; the
+# KUnit on UML, selftests, a short run of the fuzzers and a tiny run of the
+# benchmarks in the VM. Every check prints one TEST line; the
 # last line of output is "N passed, N failed, N skipped".
 set -uo pipefail
 
@@ -70,6 +71,22 @@ step "mapctl commands on the host" selftests/mapctl/args.sh
 step "ip plugin on the host" iproute2-plugin/test-args.sh
 step "KUnit (UML, KASAN, lockdep)" kunit
 step "selftests in the VM" selftests/vm/run --timeout 1500 -- selftests/run_vm_tests
+# The fuzzers, short: netlink messages and packets in the VM (make fuzz
+# runs the full ones). Built here, where warnings are looked for.
+fuzz()
+{
+	local out
+	out=$(make -s -C "$top/selftests/fuzz" clean all 2>&1)
+	if grep -Eq 'warning:|error:|Error [0-9]' <<<"$out"; then
+		printf '%s\n' "$out"
+		tline "fuzzers build warning-free" FAIL
+		return 1
+	fi
+	tline "fuzzers build warning-free" " OK "
+	selftests/vm/run --timeout 900 -- selftests/fuzz/run.sh --short
+}
+step "fuzzers, short (VM)" fuzz
+
 # The benchmarks, tiny (a few hundred packets, 1k rules): their code keeps
 # working. No timing is asserted; make bench measures.
 step "benchmarks, quick (VM)" selftests/vm/run --timeout 900 -- bench/run-guest.sh --quick
