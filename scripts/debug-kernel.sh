@@ -14,7 +14,8 @@
 #           writes into the M= directory: the tree's own build stays as is)
 #   env     module, then print the variables that make selftests/vm/run
 #           boot it:  eval "$(scripts/debug-kernel.sh env)"
-#   check   module, then every VM selftest on it, then its kernel log:
+#   check   module, then every VM selftest and a short fuzzer run on it,
+#           each followed by a look at its kernel log:
 #           TEST lines and "N passed, N failed, N skipped" (make check-debug)
 #
 # Only the first build is slow: the build directory is kept, keyed by the
@@ -331,6 +332,11 @@ vm_step() { # NAME TIMEOUT CMD...
 	return $rc
 }
 
+fuzz_step() {
+	make -s -C "$top/selftests/fuzz" || return 1
+	vm_step fuzz 7200 selftests/fuzz/run.sh --short
+}
+
 cd "$top"
 step "debug kernel" kernel_step
 step "mape for the debug kernel" module_step
@@ -341,6 +347,8 @@ if grep -q '^TEST: .*\[FAIL\]' "$log"; then
 else
 	step "selftests in the VM (debug kernel)" \
 		vm_step selftests "${MAPE_DEBUG_TIMEOUT:-10800}" selftests/run_vm_tests
+	# The fuzzers, short, where KASAN and kmemleak watch what they reach.
+	step "fuzzers, short (VM, debug kernel)" fuzz_step
 	# The benchmarks' code paths (pktgen, tc, NAT) too, on request.
 	if [ "${MAPE_DEBUG_BENCH:-0}" = 1 ]; then
 		step "benchmarks, quick (VM, debug kernel)" \

@@ -51,11 +51,11 @@ done
 if [ "$mode" = full ]; then
 	NL=${NL:-300000}
 	PKT=${PKT:-1000000}
-	NL_TIME=2400
+	NL_TIME=$(tscale 2400)
 else
 	NL=${NL:-20000}
 	PKT=${PKT:-100000}
-	NL_TIME=240
+	NL_TIME=$(tscale 240)
 fi
 
 NLFUZZ=$dir/nlfuzz
@@ -523,7 +523,7 @@ pkt_phase()
 		CORE_DROPS=$(awk -F'[= ]' '/^PKTFUZZ / { s += $9 } END { print s + 0 }' "$tmp/pkt.$c")
 		total=$((total + ${n:-0}))
 		# Held fragments expire (500 ms), reassembly queues (1 s).
-		sleep 3
+		sleep "$(tscale 3)"
 		after=$(snapshot)
 		echo "# [${SECONDS}s] snapshot"
 		account "packets $c ($n sent)" "$before" "$after"
@@ -556,7 +556,7 @@ pkt_phase()
 	n=$(awk -F'[= ]' '/^PKTFUZZ / { s += $3 } END { print s + 0 }' "$tmp/pkt.$c")
 	CORE_DROPS=$(awk -F'[= ]' '/^PKTFUZZ / { s += $9 } END { print s + 0 }' "$tmp/pkt.$c")
 	total=$((total + ${n:-0}))
-	sleep 3
+	sleep "$(tscale 3)"
 	after=$(snapshot)
 	account "packets $c ($n super-packets)" "$before" "$after"
 	check "packets $c: ce1 still reaches the server" \
@@ -580,7 +580,7 @@ pkt_phase()
 	head -c 200000 /dev/urandom >"$tmp/blob"
 	ip netns exec srv python3 "$top/selftests/net/tcp_blob.py" 8080 "$tmp/blob" &
 	pids+=" $!"
-	sleep 3
+	sleep "$(tscale 3)"
 	ip netns exec ce1 timeout 60 nc -d -p "$(port_of ce1 9 2)" $SRV 8080 >"$tmp/got" 2>/dev/null
 	check "after: 200 kB over TCP from the server to ce1" cmp -s "$tmp/blob" "$tmp/got"
 	kill $pids 2>/dev/null
