@@ -9,31 +9,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-
-# step NAME CMD...: run one group of checks. A group that fails without
-# saying which check failed (a crash, an oops, a timeout) counts as a failed
-# check of its own.
-step()
-{
-	local name=$1 out rc
-	shift
-	echo "## $name"
-	out=$(mktemp)
-	"$@" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
-	if [ "$rc" -ne 0 ] && ! grep -q '^TEST: .*\[FAIL\]' "$out"; then
-		tline "$name (exit $rc)" FAIL | tee -a "$out"
-	fi
-	cat "$out" >>"$log"
-	rm -f "$out"
-}
-
-tline()
-{
-	printf 'TEST: %-60s[%s]\n' "$1" "$2"
-}
+source "$top/scripts/steps.sh"
 
 build()
 {
@@ -91,8 +67,4 @@ step "fuzzers, short (VM)" fuzz
 # working. No timing is asserted; make bench measures.
 step "benchmarks, quick (VM)" selftests/vm/run --timeout 900 -- bench/run-guest.sh --quick
 
-pass=$(grep -c '^TEST: .*\[ OK \]' "$log")
-fail=$(grep -c '^TEST: .*\[FAIL\]' "$log")
-skip=$(grep -c '^TEST: .*\[SKIP\]' "$log")
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+steps_summary

@@ -215,28 +215,7 @@ if [ "$cmd" != check ]; then
 fi
 
 # --- check ----------------------------------------------------------------------
-# Like scripts/check.sh: every check prints one TEST line, the last line is
-# "N passed, N failed, N skipped".
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-
-tline() { printf 'TEST: %-60s[%s]\n' "$1" "$2"; }
-
-# step NAME CMD...: a group that fails without saying which check failed
-# counts as a failed check of its own.
-step() {
-	local name=$1 out rc
-	shift
-	echo "## $name"
-	out=$(mktemp)
-	"$@" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
-	if [ "$rc" -ne 0 ] && ! grep -q '^TEST: .*\[FAIL\]' "$out"; then
-		tline "$name (exit $rc)" FAIL | tee -a "$out"
-	fi
-	cat "$out" >>"$log"
-	rm -f "$out"
-}
+source "$top/scripts/steps.sh"
 
 kernel_step() {
 	build_kernel && tline "debug kernel $(kernel_release) built" " OK "
@@ -342,7 +321,7 @@ step "debug kernel" kernel_step
 step "mape for the debug kernel" module_step
 # The VM runs need no lock: let other builds proceed.
 exec 9>&-
-if grep -q '^TEST: .*\[FAIL\]' "$log"; then
+if steps_failed; then
 	msg "no debug kernel or module: the VM runs are skipped"
 else
 	step "selftests in the VM (debug kernel)" \
@@ -356,8 +335,4 @@ else
 	fi
 fi
 
-pass=$(grep -c '^TEST: .*\[ OK \]' "$log")
-fail=$(grep -c '^TEST: .*\[FAIL\]' "$log")
-skip=$(grep -c '^TEST: .*\[SKIP\]' "$log")
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+steps_summary

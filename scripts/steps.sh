@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by scripts/check.sh and scripts/debug-kernel.sh: groups of checks
+# that each print TEST lines, collected in $STEPS_LOG, and the summary line
+# "N passed, N failed, N skipped" that ends make check's output.
+
+STEPS_LOG=$(mktemp)
+trap 'rm -f "$STEPS_LOG"' EXIT
+
+tline()
+{
+	printf 'TEST: %-60s[%s]\n' "$1" "$2"
+}
+
+# step NAME CMD...: run one group of checks. A group that fails without
+# saying which check failed (a crash, an oops, a timeout) counts as a failed
+# check of its own.
+step()
+{
+	local name=$1 out rc
+	shift
+	echo "## $name"
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -ne 0 ] && ! grep -q '^TEST: .*\[FAIL\]' "$out"; then
+		tline "$name (exit $rc)" FAIL | tee -a "$out"
+	fi
+	cat "$out" >>"$STEPS_LOG"
+	rm -f "$out"
+}
+
+# steps_failed: whether a step so far printed a failed check.
+steps_failed()
+{
+	grep -q '^TEST: .*\[FAIL\]' "$STEPS_LOG"
+}
+
+# steps_summary: the last line; true when nothing failed.
+steps_summary()
+{
+	local pass fail skip
+	pass=$(grep -c '^TEST: .*\[ OK \]' "$STEPS_LOG")
+	fail=$(grep -c '^TEST: .*\[FAIL\]' "$STEPS_LOG")
+	skip=$(grep -c '^TEST: .*\[SKIP\]' "$STEPS_LOG")
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" -eq 0 ]
+}
