@@ -445,15 +445,8 @@ pkt_phase()
 	check "packets: domain built" topo_setup || return 1
 	# A LAN behind ce1: 198.51.100.0/30. Its packets may carry ce1's own
 	# address (without napt that is what a CE sends).
-	ip netns add lan
-	ip -n lan link set lo up
-	ip -n ce1 link add to-lan type veth peer name eth0 netns lan
-	ip -n ce1 addr add 198.51.100.1/30 dev to-lan
-	ip -n ce1 link set to-lan up
-	ip -n lan addr add 198.51.100.2/30 dev eth0
-	ip -n lan link set eth0 up
-	ip -n lan route add default via 198.51.100.1
-	ip netns exec ce1 sysctl -qw net.ipv4.ip_forward=1 \
+	check "packets: a LAN host behind ce1" topo_lan || return 1
+	ip netns exec ce1 sysctl -qw \
 		net.ipv4.conf.to-lan.accept_local=1 net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.to-lan.rp_filter=0
 	ns_tune $TOPO_NS lan

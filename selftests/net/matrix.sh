@@ -176,15 +176,7 @@ domain_down()
 # lan_up: a host behind ce1, for napt: its own offloads, its agent.
 lan_up()
 {
-	ip netns add lan || return 1
-	ip -n lan link set lo up
-	ip -n ce1 link add to-lan type veth peer name eth0 netns lan
-	ip -n ce1 addr add 198.51.100.1/30 dev to-lan
-	ip -n ce1 link set to-lan up
-	ip -n lan addr add 198.51.100.2/30 dev eth0
-	ip -n lan link set eth0 up
-	ip -n lan route add default via 198.51.100.1
-	ip netns exec ce1 sysctl -qw net.ipv4.ip_forward=1
+	topo_lan || return 1
 	ip netns exec lan sysctl -qw net.ipv4.ipfrag_max_dist=0
 	ip netns exec lan ethtool -K eth0 tso on gso on || return 1
 	if [ ! -d /sys/module/mape_nat ]; then

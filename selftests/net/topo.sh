@@ -62,6 +62,22 @@ topo_ce_wan()
 	ip -n core route add "$3" via "2001:db8:f0:$2::2"
 }
 
+# topo_lan: namespace lan, a host behind ce1 (198.51.100.2/30 on its eth0,
+# ce1's to-lan 198.51.100.1 its default gateway); ce1 forwards. The caller
+# deletes lan (topo_cleanup does not know it).
+topo_lan()
+{
+	ip netns add lan || return 1
+	ip -n lan link set lo up
+	ip -n ce1 link add to-lan type veth peer name eth0 netns lan || return 1
+	ip -n ce1 addr add 198.51.100.1/30 dev to-lan
+	ip -n ce1 link set to-lan up
+	ip -n lan addr add 198.51.100.2/30 dev eth0
+	ip -n lan link set eth0 up
+	ip -n lan route add default via 198.51.100.1
+	ip netns exec ce1 sysctl -qw net.ipv4.ip_forward=1
+}
+
 # topo_setup [ifid]: build the domain; ifid is rfc (default) or draft03.
 topo_setup()
 {
