@@ -18,6 +18,7 @@
 #include <net/netns/generic.h>
 #include <net/rtnetlink.h>
 
+#include "compat.h"
 #include "device.h"
 
 struct mape_net {
@@ -429,7 +430,8 @@ static void mape_setup(struct net_device *dev)
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = IP6_MAX_MTU - MAPE_HLEN - MAPE_ENCLIM_LEN;
 	/* Rules and addresses belong to one namespace. */
-	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL | MAPE_FEATURES;
+	mape_set_lltx_netns_local(dev);
+	dev->features |= MAPE_FEATURES;
 	dev->hw_features |= MAPE_FEATURES;
 	netif_keep_dst(dev);
 }

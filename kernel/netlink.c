@@ -11,6 +11,7 @@
 
 #include <net/genetlink.h>
 
+#include "compat.h"
 #include "device.h"
 #include "netlink.h"
 
@@ -340,8 +341,7 @@ struct dump_ctx {
 
 static int dump_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct nlattr **attrs = info->attrs;
+	struct nlattr **attrs = mape_dump_attrs(cb);
 	struct dump_ctx *ctx;
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);

@@ -19,6 +19,7 @@
 #include <net/ip_tunnels.h>
 #include <net/ipv6.h>
 
+#include "compat.h"
 #include "device.h"
 #include "packet.h"
 

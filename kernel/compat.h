@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What changed between the kernels mape builds against (Debian's 6.1 and
+ * 6.12, and those between): one shim per change, each saying which kernel
+ * changed what. Kbuild finds each change in the kernel's headers
+ * (MAPE_HAVE_*), not by version: stable updates backport some of them.
+ * Nothing else in kernel/ depends on the kernel's version.
+ */
+#ifndef _MAPE_COMPAT_H
+#define _MAPE_COMPAT_H
+
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+
+/*
+ * 6.4 moved skb_gso_segment() and skb_gso_validate_network_len() out of
+ * netdevice.h and skbuff.h into net/gso.h.
+ */
+#ifdef MAPE_HAVE_NET_GSO_H
+#include <net/gso.h>
+#endif
+
+/*
+ * 6.12 turned NETIF_F_LLTX and NETIF_F_NETNS_LOCAL, which were never
+ * features one could toggle, into the device's lltx and netns_local bits;
+ * 6.13 renamed netns_local netns_immutable, and 6.12's stable updates took
+ * the rename too (6.12.117 has it).
+ */
+static inline void mape_set_lltx_netns_local(struct net_device *dev)
+{
+#ifdef MAPE_HAVE_DEV_LLTX
+	dev->lltx = true;
+#ifdef MAPE_HAVE_NETNS_IMMUTABLE
+	dev->netns_immutable = true;
+#else
+	dev->netns_local = true;
+#endif
+#else
+	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+#endif
+}
+
+/*
+ * 6.2 gave dumps a struct genl_info of their own (genl_dumpit_info's
+ * info), where the parsed attributes now live.
+ */
+static inline struct nlattr **mape_dump_attrs(struct netlink_callback *cb)
+{
+#ifdef MAPE_HAVE_GENL_DUMP_INFO
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+#endif /* _MAPE_COMPAT_H */
