@@ -440,14 +440,14 @@ lookup dev m0 ipv4 192.0.2.18 port 80" \
 	BATCH_OPTS=-j batch "stats
 stats dev br0"
 	expect_jq "fake: -j stats: values, the pad attribute skipped" \
-		'[.[] | [.dev, .encaps, .no_route, .header_errors, .counter_26]]' \
+		'[.[] | [.dev, .encaps, .no_route, .header_errors, .counter_27]]' \
 		'[["m0",1005,13005,18005,42],["br0",1006,13006,18006,42],["a\"b\\c",1007,13007,18007,42]]
 [["br0",1006,13006,18006,42]]'
 	run stats dev m0
 	[ $rc -eq 0 ] && [ "$(head -1 <<<"$out")" = "dev m0" ] &&
 		[ "$(sed -n 2p <<<"$out" | tr -s ' ')" = "encaps 1005" ] &&
-		[ "$(sed -n '$p' <<<"$out" | tr -s ' ')" = "counter_26 42" ] &&
-		[ "$(wc -l <<<"$out")" = 28 ]
+		[ "$(sed -n '$p' <<<"$out" | tr -s ' ')" = "counter_27 42" ] &&
+		[ "$(wc -l <<<"$out")" = 29 ]
 	log_test $? "fake: stats: name value lines" "$cmd" "exit $rc: $err" "$out"
 
 	# An error in the middle of a dump comes in NLMSG_DONE.
