@@ -29,6 +29,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd -P)
+source "$top/scripts/kernels.sh"
 CACHE=${MAPE_CACHE:-$HOME/.cache/mape}
 mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd -P)
@@ -164,27 +165,10 @@ kernel_release() {
 # files whose content changed, so the rebuild stays incremental; files gone
 # from the tree go from the copy.  -g: mape's own frames in a report can be
 # decoded to lines (scripts/decode_stacktrace.sh), at no cost to the kernel.
-sync_sources() { # DIR
-	local f
-	mkdir -p "$MOD/$1"
-	(cd "$MOD/$1" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o \
-		-name Kconfig -o -name Makefile \) ! -name '*.mod.c' -print) | while read -r f; do
-		[ -e "$top/$1/$f" ] || rm -f "$MOD/$1/$f"
-	done
-	(cd "$top/$1" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o \
-		-name Kconfig -o -name Makefile \) ! -name '*.mod.c' -print) | while read -r f; do
-		cmp -s "$top/$1/$f" "$MOD/$1/$f" 2>/dev/null && continue
-		mkdir -p "$(dirname "$MOD/$1/$f")"
-		cp "$top/$1/$f" "$MOD/$1/$f"
-	done
-}
-
 build_module() {
 	local out
-	sync_sources kernel
-	sync_sources include
-	out=$(nice -n 10 make -C "$BUILD" M="$MOD/kernel" CONFIG_MAPE=m CONFIG_MAPE_NAT=m \
-		KCFLAGS=-g -j"$JOBS" modules 2>&1) || {
+	out=$(renice -n 10 "$BASHPID" >/dev/null
+		module_build "$top" "$BUILD" "$MOD" KCFLAGS=-g -j"$JOBS" 2>&1) || {
 		printf '%s\n' "$out" >&2
 		return 1
 	}

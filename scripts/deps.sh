@@ -9,14 +9,19 @@
 set -euo pipefail
 
 CACHE=${MAPE_CACHE:-$HOME/.cache/mape}
+source "$(dirname "$0")/kernels.sh"
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils lz4
-	pkg-config libnl-3-dev libnl-genl-3-dev
-	linux-headers-amd64 linux-source-6.1 sparse python3
+	pkg-config libnl-3-dev libnl-genl-3-dev sparse python3
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping python3-scapy tcpdump iperf3 nftables conntrack
 	ethtool netcat-openbsd jq strace socat linux-perf
 )
+
+# Each kernel's headers (the module's build) and source (KUnit on UML).
+for series in $MAPE_SERIES; do
+	PKGS+=("$(series_headers "$series")" "linux-source-$series")
+done
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -32,25 +37,27 @@ if [ ${#missing[@]} -gt 0 ]; then
 		--no-install-recommends "${missing[@]}"
 fi
 
-# The VM boots the kernel whose headers linux-headers-amd64 pulls in.
-KVER=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 |
-	sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
+# The VM boots each kernel whose headers are installed: its Debian image,
+# unpacked into $CACHE/kimg (boot/vmlinuz-VER, lib/modules/VER).
 IMG=$CACHE/kimg
-if [ ! -f "$IMG/boot/vmlinuz-$KVER" ] || [ ! -f "$IMG/lib/modules/$KVER/modules.dep" ]; then
+for series in $MAPE_SERIES; do
+	KVER=$(series_release "$series")
+	[ -f "$IMG/boot/vmlinuz-$KVER" ] && [ -f "$IMG/lib/modules/$KVER/modules.dep" ] &&
+		continue
 	echo "deps: unpacking linux-image-$KVER into $IMG"
-	mkdir -p "$CACHE/debs"
+	mkdir -p "$CACHE/debs" "$IMG"
 	(cd "$CACHE/debs" && apt-get download "linux-image-$KVER" >/dev/null 2>&1 ||
 		(cd /tmp && apt-get download "linux-image-$KVER" && mv /tmp/linux-image-"$KVER"_*.deb "$CACHE/debs/"))
-	rm -rf "$IMG"
-	mkdir -p "$IMG"
+	rm -rf "$IMG/lib/modules/$KVER"
 	dpkg -x "$CACHE"/debs/linux-image-"$KVER"_*.deb "$IMG"
 	depmod -b "$IMG" "$KVER"
-fi
+done
 
-# The kernel source tree: checkpatch and the UML KUnit build use it.
-SRC=$CACHE/linux-source-6.1
-if [ ! -f "$SRC/Makefile" ]; then
-	echo "deps: extracting linux-source-6.1 into $CACHE"
+# Each kernel's source tree: checkpatch and the UML KUnit builds use them.
+for series in $MAPE_SERIES; do
+	SRC=$CACHE/linux-source-$series
+	[ -f "$SRC/Makefile" ] && continue
+	echo "deps: extracting linux-source-$series into $CACHE"
 	mkdir -p "$CACHE"
-	tar -C "$CACHE" -xf /usr/src/linux-source-6.1.tar.xz
-fi
+	tar -C "$CACHE" -xf "/usr/src/linux-source-$series.tar.xz"
+done

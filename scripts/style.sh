@@ -2,16 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Style gates on kernel/: checkpatch (--no-tree --strict, from the kernel
-# source tarball) and sparse (C=2). Each prints a TEST line; any report
-# from either tool fails it.
+# source tarball), then for each kernel of scripts/kernels.sh a build of
+# the module in $MAPE_CACHE/build/RELEASE (the one the VM tests load)
+# with sparse (C=2). Each prints a TEST line; any report from either tool,
+# or a compiler warning, fails it.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/scripts/kernels.sh"
 CACHE=${MAPE_CACHE:-$HOME/.cache/mape}
 SRC=$CACHE/linux-source-6.1
-KVER=${KVER:-$(dpkg-query -W -f='${Depends}' linux-headers-amd64 |
-	sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')}
-KDIR=${KDIR:-/lib/modules/$KVER/build}
 rc=0
 
 out=$(cd "$top" && "$SRC/scripts/checkpatch.pl" --no-tree --strict --terse \
@@ -25,14 +25,20 @@ else
 	rc=1
 fi
 
-# Sparse only sees files that compile: force a rebuild of every object.
-out=$(make -s -C "$KDIR" M="$top/kernel" CONFIG_MAPE=m CONFIG_MAPE_NAT=m C=2 CHECK=sparse \
-	modules 2>&1 | grep -E 'warning|error' )
-if [ -z "$out" ]; then
-	printf 'TEST: %-60s[ OK ]\n' "sparse (C=2) on kernel/"
-else
-	printf '%s\n' "$out"
-	printf 'TEST: %-60s[FAIL]\n' "sparse (C=2) on kernel/"
-	rc=1
-fi
+# Sparse only sees files that compile, and warnings only show when a file
+# is compiled: every object is built again.
+for series in $MAPE_SERIES; do
+	kver=$(series_release "$series")
+	what="warning-free, sparse (C=2) on kernel/ for $series ($kver)"
+	out=$(rm -rf "$CACHE/build/$kver" &&
+		module_build "$top" "/lib/modules/$kver/build" "$CACHE/build/$kver" \
+			C=2 CHECK=sparse -j"$(nproc)" 2>&1)
+	if [ $? -eq 0 ] && ! grep -Eq 'warning|error' <<<"$out"; then
+		printf 'TEST: %-60s[ OK ]\n' "$what"
+	else
+		grep -E 'warning|error|Error' <<<"$out"
+		printf 'TEST: %-60s[FAIL]\n' "$what"
+		rc=1
+	fi
+done
 exit $rc
