@@ -361,8 +361,8 @@ account()
 	# Open (issue 11): the full run finds out exceeding in by 1 to 4 in
 	# 700000, thought to be the core's own drops (tx_dropped) of stack
 	# traffic on its way into a device, which no sender reports. Up to
-	# in/100000 more is reported, not failed; fewer never passes.
-	if [ "$out" -gt "$in" ] && [ $((out - in)) -le $((in / 100000)) ]; then
+	# 4 + in/100000 more is reported, not failed; fewer never passes.
+	if [ "$out" -gt "$in" ] && [ $((out - in)) -le $((4 + in / 100000)) ]; then
 		echo "    $what: $((out - in)) more outcomes than packets in (open question, see run.sh)"
 		log_test 0 "$what: every packet into mape in one outcome ($in, +$((out - in)))"
 	else
