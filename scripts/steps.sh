@@ -4,7 +4,8 @@
 # "N passed, N failed, N skipped" that ends make check's output.
 
 STEPS_LOG=$(mktemp)
-trap 'rm -f "$STEPS_LOG"' EXIT
+STEPS_TAILS=$(mktemp)
+trap 'rm -f "$STEPS_LOG" "$STEPS_TAILS"' EXIT
 
 tline()
 {
@@ -24,6 +25,10 @@ step()
 	rc=${PIPESTATUS[0]}
 	if [ "$rc" -ne 0 ] && ! grep -q '^TEST: .*\[FAIL\]' "$out"; then
 		tline "$name (exit $rc)" FAIL | tee -a "$out"
+		{
+			echo "## $name: the last lines of its output"
+			tail -n 25 "$out"
+		} >>"$STEPS_TAILS"
 	fi
 	cat "$out" >>"$STEPS_LOG"
 	rm -f "$out"
@@ -35,10 +40,17 @@ steps_failed()
 	grep -q '^TEST: .*\[FAIL\]' "$STEPS_LOG"
 }
 
-# steps_summary: the last line; true when nothing failed.
+# steps_summary: the failed checks again, and the end of the output of
+# each step that failed without naming a check (a CI log may keep only
+# its tail), then the last line; true when nothing failed.
 steps_summary()
 {
 	local pass fail skip
+	if steps_failed; then
+		echo "## failed"
+		grep '^TEST: .*\[FAIL\]' "$STEPS_LOG"
+		cat "$STEPS_TAILS"
+	fi
 	pass=$(grep -c '^TEST: .*\[ OK \]' "$STEPS_LOG")
 	fail=$(grep -c '^TEST: .*\[FAIL\]' "$STEPS_LOG")
 	skip=$(grep -c '^TEST: .*\[SKIP\]' "$STEPS_LOG")
