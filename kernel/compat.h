@@ -41,6 +41,37 @@ static inline void mape_set_lltx_netns_local(struct net_device *dev)
 }
 
 /*
+ * 6.7 (and 6.1's stable updates: Debian's 6.1 has it) lets the core
+ * allocate and free a device's per-cpu stats of the pcpu_stat_type it
+ * names; 6.12's iptunnel_xmit_stats() counts only into stats of that
+ * type, with a WARN otherwise. Before that the driver allocates them.
+ */
+static inline void mape_tstats_setup(struct net_device *dev)
+{
+#ifdef MAPE_HAVE_PCPU_STAT_TYPE
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+#endif
+}
+
+static inline int mape_tstats_alloc(struct net_device *dev)
+{
+#ifndef MAPE_HAVE_PCPU_STAT_TYPE
+	dev->tstats = __netdev_alloc_pcpu_stats(struct pcpu_sw_netstats,
+						GFP_KERNEL_ACCOUNT);
+	if (!dev->tstats)
+		return -ENOMEM;
+#endif
+	return 0;
+}
+
+static inline void mape_tstats_free(struct net_device *dev)
+{
+#ifndef MAPE_HAVE_PCPU_STAT_TYPE
+	free_percpu(dev->tstats);
+#endif
+}
+
+/*
  * 6.2 gave dumps a struct genl_info of their own (genl_dumpit_info's
  * info), where the parsed attributes now live.
  */

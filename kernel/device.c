@@ -336,10 +336,9 @@ static int mape_dev_init(struct net_device *dev)
 	struct mape_dev *md = netdev_priv(dev);
 	int ret;
 
-	dev->tstats = __netdev_alloc_pcpu_stats(struct pcpu_sw_netstats,
-						GFP_KERNEL_ACCOUNT);
-	if (!dev->tstats)
-		return -ENOMEM;
+	ret = mape_tstats_alloc(dev);
+	if (ret)
+		return ret;
 	md->stats = __netdev_alloc_pcpu_stats(struct mape_pcpu_stats,
 					      GFP_KERNEL_ACCOUNT);
 	if (!md->stats) {
@@ -365,7 +364,7 @@ err_gro:
 err_stats:
 	free_percpu(md->stats);
 err_tstats:
-	free_percpu(dev->tstats);
+	mape_tstats_free(dev);
 	return ret;
 }
 
@@ -388,7 +387,7 @@ static void mape_dev_destruct(struct net_device *dev)
 	mape_rules_destroy(&md->rules);
 	params_free(rcu_dereference_protected(md->params, true));
 	free_percpu(md->stats);
-	free_percpu(dev->tstats);
+	mape_tstats_free(dev);
 	mutex_destroy(&md->lock);
 }
 
@@ -416,6 +415,7 @@ static void mape_setup(struct net_device *dev)
 	dev->netdev_ops = &mape_netdev_ops;
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = mape_dev_destruct;
+	mape_tstats_setup(dev);
 	dev->type = ARPHRD_NONE;
 	dev->flags = IFF_NOARP | IFF_POINTOPOINT;
 	dev->priv_flags |= IFF_NO_QUEUE;
