@@ -11,7 +11,7 @@ set -euo pipefail
 CACHE=${MAPE_CACHE:-$HOME/.cache/mape}
 source "$(dirname "$0")/kernels.sh"
 PKGS=(
-	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils lz4
+	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils lz4 zstd
 	pkg-config libnl-3-dev libnl-genl-3-dev sparse python3
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping python3-scapy tcpdump iperf3 nftables conntrack
