@@ -664,9 +664,9 @@ static int get_mtu(struct net_device *dev, struct nlattr *data[], u32 *mtu,
 	return 0;
 }
 
-static int mape_newlink(struct net *net, struct net_device *dev,
-			struct nlattr *tb[], struct nlattr *data[],
-			struct netlink_ext_ack *extack)
+int mape_dev_newlink(struct net *net, struct net_device *dev,
+		     struct nlattr *tb[], struct nlattr *data[],
+		     struct netlink_ext_ack *extack)
 {
 	struct mape_net *mn = net_generic(net, mape_net_id);
 	struct mape_dev *md = netdev_priv(dev);
