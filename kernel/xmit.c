@@ -574,8 +574,10 @@ netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	if (skb->protocol != htons(ETH_P_IP)) {
 		/* IPv6 neighbour and multicast chatter on the device itself:
-		 * not a MAP-E error.
+		 * not a MAP-E error. Counted apart from what the core
+		 * drops on the way in (tx_dropped too).
 		 */
+		mape_stat_inc(md, MAPE_STAT_TX_NOT_IPV4);
 		dev_core_stats_tx_dropped_inc(dev);
 		kfree_skb(skb);
 		return NETDEV_TX_OK;

@@ -48,6 +48,7 @@ static const char *const names[] = {
 	[MAPE_STAT_NAPT_TRANSLATIONS] = "napt_translations",
 	[MAPE_STAT_NAPT_EXHAUSTED] = "napt_exhausted",
 	[MAPE_STAT_V4_SEGMENTED] = "v4_segmented",
+	[MAPE_STAT_TX_NOT_IPV4] = "tx_not_ipv4",
 };
 
 /* Every counter has a name: a new enum mape_stat needs one here. */

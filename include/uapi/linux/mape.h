@@ -298,6 +298,11 @@ enum mape_stat {
 					 * segments before encapsulation: DF
 					 * clear and too big, or frag-id
 					 */
+	MAPE_STAT_TX_NOT_IPV4,		/* packets sent to the device that
+					 * are not IPv4 (IPv6 neighbour or
+					 * multicast chatter): dropped, also
+					 * counted as tx_dropped
+					 */
 	__MAPE_STAT_MAX
 };
 
