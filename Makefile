@@ -26,7 +26,7 @@ DESTDIR ?=
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/kernel CONFIG_MAPE=m CONFIG_MAPE_NAT=m
 
-.PHONY: all modules mapctl plugin deps check kunit style selftests demo \
+.PHONY: all modules mapctl plugin deps check check-all kunit style selftests demo \
 	install clean need-deps bench check-debug
 
 all: modules mapctl plugin
@@ -49,6 +49,11 @@ plugin:
 
 check: all
 	@scripts/check.sh
+
+# make check, then the newest kernel of Debian's archive (trixie-backports,
+# sid): built in a chroot of its suite, every VM selftest on it.
+check-all: all
+	@MAPE_CHECK_ALL=1 scripts/check.sh
 
 # The VM selftests on the debug kernel (scripts/debug-kernel.sh builds it
 # once into $(MAPE_CACHE)/kimg-debug, and mape against it), then the guest

@@ -2,14 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: warning-free build, style gates, mapctl tests on the host,
-# KUnit on UML, selftests, a short run of the fuzzers and a tiny run of the
-# benchmarks in the VM. Every check prints one TEST line; the
+# then on each kernel of scripts/kernels.sh (6.1, 6.12): KUnit on UML,
+# selftests, a short run of the fuzzers and a tiny run of the benchmarks in
+# the VM. Every check prints one TEST line; the
 # last line of output is "N passed, N failed, N skipped".
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 source "$top/scripts/steps.sh"
+source "$top/scripts/kernels.sh"
+CACHE=${MAPE_CACHE:-$HOME/.cache/mape}
 
 build()
 {
@@ -23,11 +26,11 @@ build()
 	fi
 }
 
-# kunit.py's own result lines become TEST lines.
+# kunit SERIES: kunit.py's own result lines become TEST lines.
 kunit()
 {
 	local out rc
-	out=$(scripts/kunit.sh 2>&1)
+	out=$(scripts/kunit.sh "$1" 2>&1)
 	rc=$?
 	printf '%s\n' "$out" | grep -E '^\[[0-9:]+\] ' | tail -n 80
 	printf '%s\n' "$out" | sed -nE \
@@ -40,16 +43,7 @@ kunit()
 	fi
 }
 
-step "build" build
-step "style" scripts/style.sh
-step "mapctl on the host" selftests/mapctl/calc.sh
-step "mapctl commands on the host" selftests/mapctl/args.sh
-step "ip plugin on the host" iproute2-plugin/test-args.sh
-step "KUnit (UML, KASAN, lockdep)" kunit
-step "selftests in the VM" selftests/vm/run --timeout 1500 -- selftests/run_vm_tests
-# The fuzzers, short: netlink messages and packets in the VM (make fuzz
-# runs the full ones). Built here, where warnings are looked for.
-fuzz()
+fuzzers()
 {
 	local out
 	out=$(make -s -C "$top/selftests/fuzz" clean all 2>&1)
@@ -59,12 +53,47 @@ fuzz()
 		return 1
 	fi
 	tline "fuzzers build warning-free" " OK "
-	selftests/vm/run --timeout 900 -- selftests/fuzz/run.sh --short
 }
-step "fuzzers, short (VM)" fuzz
 
-# The benchmarks, tiny (a few hundred packets, 1k rules): their code keeps
-# working. No timing is asserted; make bench measures.
-step "benchmarks, quick (VM)" selftests/vm/run --timeout 900 -- bench/run-guest.sh --quick
+# vm SERIES ARGS...: selftests/vm/run booting that kernel, with the module
+# style.sh built for it.
+vm()
+{
+	local kver
+	kver=$(series_release "$1")
+	shift
+	KVER=$kver MAPE_VM_KO_DIR=$CACHE/build/$kver/kernel selftests/vm/run "$@"
+}
+
+step "build" build
+step "style (checkpatch; warnings and sparse on each kernel)" scripts/style.sh
+step "mapctl on the host" selftests/mapctl/calc.sh
+step "mapctl commands on the host" selftests/mapctl/args.sh
+step "ip plugin on the host" iproute2-plugin/test-args.sh
+step "DKMS build and install on the host (nothing loaded)" selftests/dkms.sh
+step "fuzzers built" fuzzers
+# Every kernel in turn; its TEST lines start with its series ([6.12]).
+for series in $MAPE_SERIES; do
+	kver=$(series_release "$series")
+	step "KUnit (UML from linux-source-$series, KASAN, lockdep)" \
+		labelled "$series" kunit "$series"
+	step "selftests in the VM ($kver)" \
+		labelled "$series" vm "$series" --timeout 1500 -- selftests/run_vm_tests
+	# The fuzzers, short: netlink messages and packets (make fuzz runs
+	# the full ones).
+	step "fuzzers, short (VM, $kver)" \
+		labelled "$series" vm "$series" --timeout 900 -- selftests/fuzz/run.sh --short
+	# The benchmarks, tiny (a few hundred packets, 1k rules): their code
+	# keeps working. No timing is asserted; make bench measures.
+	step "benchmarks, quick (VM, $kver)" \
+		labelled "$series" vm "$series" --timeout 900 -- bench/run-guest.sh --quick
+done
+
+# make check-all: the newest kernel Debian's archive reaches as well
+# (scripts/newest-kernel.sh: built in a chroot of its suite, VM selftests).
+if [ "${MAPE_CHECK_ALL:-0}" = 1 ]; then
+	step "the newest Debian kernel: build and VM selftests" \
+		scripts/newest-kernel.sh check
+fi
 
 steps_summary

@@ -15,7 +15,7 @@ PKGS=(
 	pkg-config libnl-3-dev libnl-genl-3-dev sparse python3
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping python3-scapy tcpdump iperf3 nftables conntrack
-	ethtool netcat-openbsd jq strace socat linux-perf
+	ethtool netcat-openbsd jq strace socat linux-perf dkms debootstrap
 )
 
 # Each kernel's headers (the module's build) and source (KUnit on UML).

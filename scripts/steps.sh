@@ -34,6 +34,16 @@ step()
 	rm -f "$out"
 }
 
+# labelled LABEL CMD...: CMD's TEST lines say LABEL first ("TEST: [6.12] ..."),
+# the kernel they ran on.
+labelled()
+{
+	local label=$1
+	shift
+	"$@" 2>&1 | sed -u "s/^TEST: /TEST: [$label] /"
+	return "${PIPESTATUS[0]}"
+}
+
 # steps_failed: whether a step so far printed a failed check.
 steps_failed()
 {
