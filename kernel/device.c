@@ -244,6 +244,32 @@ void mape_stats_read(struct mape_dev *md, u64 *out)
 	out[MAPE_STAT_V4_FRAG_OVERFLOW] += fs.overflow;
 }
 
+/*
+ * What kfree_skb tracing (the skb:kfree_skb tracepoint, perf, dropwatch)
+ * reports for a drop mape counts: the counters say how many, the reason
+ * says which one a traced packet met. A module outside the tree cannot
+ * register drop reasons of its own (enum skb_drop_reason_subsys is closed),
+ * so each counter names the nearest core reason 6.1 already has, and
+ * NOT_SPECIFIED where none is near.
+ */
+static const enum skb_drop_reason mape_drop_reasons[__MAPE_STAT_MAX] = {
+	[MAPE_STAT_DECAP_SPOOF]		= SKB_DROP_REASON_IP_RPFILTER,
+	[MAPE_STAT_DECAP_WRONG_DST]	= SKB_DROP_REASON_OTHERHOST,
+	[MAPE_STAT_UNSUPP_PROTO]	= SKB_DROP_REASON_IP_NOPROTO,
+	[MAPE_STAT_V6_MTU_ERRORS]	= SKB_DROP_REASON_PKT_TOO_BIG,
+	[MAPE_STAT_NO_RULE]		= SKB_DROP_REASON_IP_OUTNOROUTES,
+	[MAPE_STAT_NO_ROUTE]		= SKB_DROP_REASON_IP_OUTNOROUTES,
+	[MAPE_STAT_HEADER_ERRORS]	= SKB_DROP_REASON_IP_INHDR,
+	[MAPE_STAT_TX_NOT_IPV4]		= SKB_DROP_REASON_UNHANDLED_PROTO,
+};
+
+enum skb_drop_reason mape_stat_drop_reason(enum mape_stat s)
+{
+	if (s < __MAPE_STAT_MAX && mape_drop_reasons[s])
+		return mape_drop_reasons[s];
+	return SKB_DROP_REASON_NOT_SPECIFIED;
+}
+
 struct mape_dev *mape_dev_find_local(struct net *net,
 				     const struct in6_addr *addr,
 				     const struct mape_params **pp)

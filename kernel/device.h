@@ -110,6 +110,9 @@ static inline void mape_stat_inc(struct mape_dev *md, enum mape_stat s)
 
 void mape_stats_read(struct mape_dev *md, u64 *out);
 
+/* The core's drop reason for a packet counted under s (kfree_skb_reason). */
+enum skb_drop_reason mape_stat_drop_reason(enum mape_stat s);
+
 /*
  * The running device whose local address is addr, and the params it was
  * matched with (*pp). Caller holds rcu_read_lock().

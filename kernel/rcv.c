@@ -34,7 +34,7 @@ static int drop(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
 	DEV_STATS_INC(md->dev, rx_errors);
 	if (s == MAPE_STAT_HEADER_ERRORS)
 		DEV_STATS_INC(md->dev, rx_length_errors);
-	kfree_skb(skb);
+	kfree_skb_reason(skb, mape_stat_drop_reason(s));
 	return 0;
 }
 
@@ -393,7 +393,7 @@ static int mape_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 	    info4 < dst_mtu(skb_dst(skb2)))
 		skb_dst_update_pmtu_no_confirm(skb2, info4);
 	icmp_send(skb2, type4, code4, htonl(info4));
-	kfree_skb(skb2);
+	consume_skb(skb2);
 	mape_stat_inc(md, MAPE_STAT_ICMP_RELAYED);
 	return 0;
 

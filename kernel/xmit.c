@@ -54,7 +54,7 @@ static void drop(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
 {
 	mape_stat_inc(md, s);
 	DEV_STATS_INC(md->dev, tx_errors);
-	kfree_skb(skb);
+	kfree_skb_reason(skb, mape_stat_drop_reason(s));
 }
 
 /* Tell the IPv4 sender, then drop (RFC 7597 section 7: no rule). */
@@ -579,7 +579,7 @@ netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)
 		 */
 		mape_stat_inc(md, MAPE_STAT_TX_NOT_IPV4);
 		dev_core_stats_tx_dropped_inc(dev);
-		kfree_skb(skb);
+		kfree_skb_reason(skb, SKB_DROP_REASON_UNHANDLED_PROTO);
 		return NETDEV_TX_OK;
 	}
 	skb_reset_network_header(skb);

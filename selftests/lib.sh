@@ -77,6 +77,37 @@ link_stat()
 		python3 -c "import json,sys; s=json.load(sys.stdin)[0]['stats64']; print(s['${key%%.*}']['${key#*.}'])"
 }
 
+# Why mape freed the packets it freed: drop_reasons_start arms a histogram
+# of the skb:kfree_skb tracepoint by call site and reason; drop_reasons
+# prints "REASON COUNT", one line per reason, for the call sites in mape
+# since then, and disarms it. The tracepoint is global: only mape's own
+# call sites are counted.
+DROP_EVENT=/sys/kernel/tracing/events/skb/kfree_skb
+drop_reasons_start()
+{
+	echo '!hist:keys=location.sym,reason' >$DROP_EVENT/trigger 2>/dev/null
+	echo 'hist:keys=location.sym,reason' >$DROP_EVENT/trigger
+}
+
+drop_reasons()
+{
+	# The format names the reasons' values: { 2, "NOT_SPECIFIED" }, ...
+	{
+		grep -o '{ [0-9]*, "[A-Z0-9_]*" }' $DROP_EVENT/format | tr -d '{},"'
+		echo --
+		grep '\[mape\]' $DROP_EVENT/hist
+	} | awk '
+		$1 == "--" { hist = 1; next }
+		!hist { name[$1] = $2; next }
+		match($0, /reason: *[0-9]+/) {
+			r = substr($0, RSTART, RLENGTH); sub(/reason: */, "", r)
+			h = $0; sub(/.*hitcount: */, "", h)
+			c[r in name ? name[r] : r] += h + 0
+		}
+		END { for (r in c) print r, c[r] }' | sort
+	echo '!hist:keys=location.sym,reason' >$DROP_EVENT/trigger
+}
+
 ksft_exit()
 {
 	[ "$nfail" -eq 0 ] && exit 0
