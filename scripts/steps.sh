@@ -21,8 +21,10 @@ step()
 	shift
 	echo "## $name"
 	out=$(mktemp)
-	"$@" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
+	# A failed group must not end a caller that runs under errexit
+	# (scripts/debug-kernel.sh) before the later groups and the summary.
+	rc=0
+	"$@" 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
 	if [ "$rc" -ne 0 ] && ! grep -q '^TEST: .*\[FAIL\]' "$out"; then
 		tline "$name (exit $rc)" FAIL | tee -a "$out"
 		{
