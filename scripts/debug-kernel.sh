@@ -283,10 +283,13 @@ vm_step() { # NAME TIMEOUT CMD...
 		# control.sh's 600000 rules alone took more than 20 minutes:
 		# 100000 still make a flush outlast a changelink. Timers the
 		# tests set (fragment entries) run 4x longer (lib.sh tscale).
+		# Per-packet costs grow most: the matrix's TCP ratio (net/
+		# matrix.sh, k_tcp) gets more room.
 		MAPE_VM_MEM=${MAPE_VM_MEM:-4096} \
 		MAPE_TEST_TIMEOUT=${MAPE_TEST_TIMEOUT:-9000} MAPE_VM_LOGS=$logs \
 		CTL_FLUSH_RULES=${CTL_FLUSH_RULES:-100000} \
 		MAPE_TIME_SCALE=${MAPE_TIME_SCALE:-4} \
+		MAPE_TCP_RATIO=${MAPE_TCP_RATIO:-20} \
 		MAPE_VM_ENV="CTL_FLUSH_RULES ${MAPE_VM_ENV:-}" \
 			exec "$top/selftests/vm/run" --timeout "$timeout" -- "$@"
 	) || rc=$?

@@ -21,7 +21,8 @@
 #     the device; frag-id psid, no DF-clear packet reaching the server with
 #     an identification outside the CE's PSID set;
 #   - bulk TCP not more than 5x slower than the same transfer with every
-#     option at its default, measured first, in the same run.
+#     option at its default, measured first, in the same run
+#     (MAPE_TCP_RATIO: the debug kernel allows more, see k_tcp).
 #
 #   [lan] .2 ---- .1 (napt cells only, 198.51.100.0/30)
 #                    \
@@ -314,7 +315,15 @@ k_toobig()
 
 # Bulk TCP, get (down) or put (up), from the client side. The first cell
 # (every option at its default) measures BASE; later ones may take up to
-# 5x that (of at least 500 ms), tried twice.
+# RATIO times that (of at least 500 ms), tried twice. On Debian's 6.1,
+# 6.12 and 7.3 every cell measured 1.4x its default or less. The debug
+# kernel (KASAN, kmemleak, lockdep) multiplies the cost of each packet:
+# cells whose path moves every packet alone (fragmented over mtu-v6 or
+# an encaplimit, or forwarded from the LAN host behind napt) took 7x to
+# 11x a default that moves GSO super-packets whole, so
+# scripts/debug-kernel.sh sets MAPE_TCP_RATIO=20: there the check catches
+# a stalled flow only.
+RATIO=${MAPE_TCP_RATIO:-5}
 declare -A BASE
 k_tcp()			# get|put df|nodf
 {
@@ -322,7 +331,7 @@ k_tcp()			# get|put df|nodf
 
 	# With DF, path MTU discovery: a few packets refused, no more.
 	[ "$2" = df ] && ALLOW=$TOOBIG ALLOW_MAX=16
-	[ -n "$base" ] && limit=$(( 5 * (base > 500 ? base : 500) ))
+	[ -n "$base" ] && limit=$(( RATIO * (base > 500 ? base : 500) ))
 	for _ in 1 2; do
 		next_sport
 		ask $CLI tcp "$1" $SRV $T_PORT $SP $MB "$2" $(( limit / 1000 + 3 ))
@@ -339,7 +348,7 @@ k_tcp()			# get|put df|nodf
 		fi
 		[ "$ms" -le "$limit" ] && return
 	done
-	errs+=("tcp $1 $2: $ms ms, over 5x the default's $base ms (twice)")
+	errs+=("tcp $1 $2: $ms ms, over ${RATIO}x the default's $base ms (twice)")
 }
 
 KINDS=(
