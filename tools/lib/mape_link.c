@@ -105,21 +105,10 @@ static enum mape_link_status put_u32(const struct mape_link_writer *w,
 	return put(w, type, &v, sizeof(v));
 }
 
-/* What a keyword does with its value. */
+/* A keyword with a parser of its own. */
 typedef enum mape_link_status (*add_fn)(const struct mape_link_writer *w,
 					const char *arg,
 					struct mape_link_error *err);
-
-static enum mape_link_status add_role(const struct mape_link_writer *w,
-				      const char *arg,
-				      struct mape_link_error *err)
-{
-	if (!strcmp(arg, "ce"))
-		return put_u8(w, IFLA_MAPE_ROLE, MAPE_ROLE_CE);
-	if (!strcmp(arg, "br"))
-		return put_u8(w, IFLA_MAPE_ROLE, MAPE_ROLE_BR);
-	return invalid(err, "role is \"ce\" or \"br\"");
-}
 
 static enum mape_link_status add_br_addr(const struct mape_link_writer *w,
 					 const char *arg,
@@ -179,17 +168,6 @@ static enum mape_link_status add_eu_prefix(const struct mape_link_writer *w,
 	return put_u8(w, IFLA_MAPE_EU_PREFIX_LEN, len);
 }
 
-static enum mape_link_status add_ifid(const struct mape_link_writer *w,
-				      const char *arg,
-				      struct mape_link_error *err)
-{
-	if (!strcmp(arg, "rfc"))
-		return put_u8(w, IFLA_MAPE_IFID, MAPE_IFID_RFC);
-	if (!strcmp(arg, "draft03"))
-		return put_u8(w, IFLA_MAPE_IFID, MAPE_IFID_DRAFT03);
-	return invalid(err, "ifid is \"rfc\" or \"draft03\"");
-}
-
 static enum mape_link_status add_link(const struct mape_link_writer *w,
 				      const char *arg,
 				      struct mape_link_error *err)
@@ -236,17 +214,6 @@ static enum mape_link_status add_encap_limit(const struct mape_link_writer *w,
 	return put_u16(w, IFLA_MAPE_ENCAP_LIMIT, v);
 }
 
-static enum mape_link_status add_mtu(const struct mape_link_writer *w,
-				     const char *arg,
-				     struct mape_link_error *err)
-{
-	unsigned long v;
-
-	if (!parse_uint(arg, 0, 0xffffffffUL, &v))
-		return invalid(err, "mtu is a number of bytes");
-	return put_u32(w, IFLA_MAPE_MTU, v);
-}
-
 static enum mape_link_status add_mtu_v6(const struct mape_link_writer *w,
 					const char *arg,
 					struct mape_link_error *err)
@@ -258,111 +225,70 @@ static enum mape_link_status add_mtu_v6(const struct mape_link_writer *w,
 	return put_u32(w, IFLA_MAPE_MTU_V6, v);
 }
 
-/* A keyword taking one of two words, sent as 0 or 1. */
-static enum mape_link_status add_choice(const struct mape_link_writer *w,
-					int type, const char *arg,
-					const char *w0, const char *w1,
-					const char *msg,
-					struct mape_link_error *err)
-{
-	if (strcmp(arg, w0) && strcmp(arg, w1))
-		return invalid(err, msg);
-	return put_u8(w, type, !strcmp(arg, w1));
-}
+/*
+ * Every keyword takes one value and owns one bit of the duplicate mask.
+ * Without a parser of its own it takes one of two words, sent as a u8 0
+ * for words[0] and 1 for words[1] (the enums of mape.h), or a number in
+ * min..max sent as a u32; msg says which.
+ */
+static const struct keyword {
+	const char *keyword;
+	add_fn add;
+	int type;
+	const char *words[2];
+	unsigned long min, max;
+	const char *msg;
+} keywords[] = {
+	{ .keyword = "role", .type = IFLA_MAPE_ROLE, .words = { "ce", "br" },
+	  .msg = "role is \"ce\" or \"br\"" },
+	{ .keyword = "br-addr", .add = add_br_addr },
+	{ .keyword = "end-user-prefix", .add = add_eu_prefix },
+	{ .keyword = "ifid", .type = IFLA_MAPE_IFID,
+	  .words = { "rfc", "draft03" },
+	  .msg = "ifid is \"rfc\" or \"draft03\"" },
+	{ .keyword = "dev", .add = add_link },
+	{ .keyword = "hoplimit", .add = add_hoplimit },
+	{ .keyword = "tclass", .add = add_tclass },
+	{ .keyword = "encaplimit", .add = add_encap_limit },
+	{ .keyword = "mtu", .type = IFLA_MAPE_MTU, .max = 0xffffffffUL,
+	  .msg = "mtu is a number of bytes" },
+	{ .keyword = "mtu-v6", .add = add_mtu_v6 },
+	{ .keyword = "frag", .type = IFLA_MAPE_FRAG_MODE,
+	  .words = { "outer", "inner" },
+	  .msg = "frag is \"outer\" or \"inner\"" },
+	{ .keyword = "v4-reassembly", .type = IFLA_MAPE_V4_REASSEMBLY,
+	  .words = { "off", "on" },
+	  .msg = "v4-reassembly is \"on\" or \"off\"" },
+	{ .keyword = "frag-id", .type = IFLA_MAPE_FRAG_ID,
+	  .words = { "keep", "psid" },
+	  .msg = "frag-id is \"psid\" or \"keep\"" },
+	{ .keyword = "frag-entries", .type = IFLA_MAPE_FRAG_MAX_ENTRIES,
+	  .min = 1, .max = 1 << 20, .msg = "frag-entries is 1..1048576" },
+	{ .keyword = "frag-held", .type = IFLA_MAPE_FRAG_MAX_HELD,
+	  .min = 0, .max = 1 << 20, .msg = "frag-held is 0..1048576" },
+	{ .keyword = "frag-timeout", .type = IFLA_MAPE_FRAG_TIMEOUT,
+	  .min = 1, .max = 60000, .msg = "frag-timeout is 1..60000 (ms)" },
+	{ .keyword = "napt", .type = IFLA_MAPE_NAPT, .words = { "off", "on" },
+	  .msg = "napt is \"on\" or \"off\"" },
+};
 
-static enum mape_link_status add_frag_mode(const struct mape_link_writer *w,
-					   const char *arg,
-					   struct mape_link_error *err)
-{
-	return add_choice(w, IFLA_MAPE_FRAG_MODE, arg, "outer", "inner",
-			  "frag is \"outer\" or \"inner\"", err);
-}
-
-static enum mape_link_status add_v4_reasm(const struct mape_link_writer *w,
-					  const char *arg,
-					  struct mape_link_error *err)
-{
-	return add_choice(w, IFLA_MAPE_V4_REASSEMBLY, arg, "off", "on",
-			  "v4-reassembly is \"on\" or \"off\"", err);
-}
-
-static enum mape_link_status add_frag_id(const struct mape_link_writer *w,
-					 const char *arg,
-					 struct mape_link_error *err)
-{
-	return add_choice(w, IFLA_MAPE_FRAG_ID, arg, "keep", "psid",
-			  "frag-id is \"psid\" or \"keep\"", err);
-}
-
-static enum mape_link_status add_napt(const struct mape_link_writer *w,
-				      const char *arg,
-				      struct mape_link_error *err)
-{
-	return add_choice(w, IFLA_MAPE_NAPT, arg, "off", "on",
-			  "napt is \"on\" or \"off\"", err);
-}
-
-/* A keyword taking a number in min..max, sent as a u32. */
-static enum mape_link_status add_u32(const struct mape_link_writer *w,
-				     int type, const char *arg,
-				     unsigned long min, unsigned long max,
-				     const char *msg,
-				     struct mape_link_error *err)
+static enum mape_link_status add(const struct mape_link_writer *w,
+				 const struct keyword *k, const char *arg,
+				 struct mape_link_error *err)
 {
 	unsigned long v;
 
-	if (!parse_uint(arg, min, max, &v))
-		return invalid(err, msg);
-	return put_u32(w, type, v);
+	if (k->add)
+		return k->add(w, arg, err);
+	if (k->words[0]) {
+		if (strcmp(arg, k->words[0]) && strcmp(arg, k->words[1]))
+			return invalid(err, k->msg);
+		return put_u8(w, k->type, !strcmp(arg, k->words[1]));
+	}
+	if (!parse_uint(arg, k->min, k->max, &v))
+		return invalid(err, k->msg);
+	return put_u32(w, k->type, v);
 }
-
-static enum mape_link_status add_frag_entries(const struct mape_link_writer *w,
-					      const char *arg,
-					      struct mape_link_error *err)
-{
-	return add_u32(w, IFLA_MAPE_FRAG_MAX_ENTRIES, arg, 1, 1 << 20,
-		       "frag-entries is 1..1048576", err);
-}
-
-static enum mape_link_status add_frag_held(const struct mape_link_writer *w,
-					   const char *arg,
-					   struct mape_link_error *err)
-{
-	return add_u32(w, IFLA_MAPE_FRAG_MAX_HELD, arg, 0, 1 << 20,
-		       "frag-held is 0..1048576", err);
-}
-
-static enum mape_link_status add_frag_timeout(const struct mape_link_writer *w,
-					      const char *arg,
-					      struct mape_link_error *err)
-{
-	return add_u32(w, IFLA_MAPE_FRAG_TIMEOUT, arg, 1, 60000,
-		       "frag-timeout is 1..60000 (ms)", err);
-}
-
-/* Every keyword takes one value and owns one bit of the duplicate mask. */
-static const struct {
-	const char *keyword;
-	add_fn add;
-} keywords[] = {
-	{ "role",		add_role },
-	{ "br-addr",		add_br_addr },
-	{ "end-user-prefix",	add_eu_prefix },
-	{ "ifid",		add_ifid },
-	{ "dev",		add_link },
-	{ "hoplimit",		add_hoplimit },
-	{ "tclass",		add_tclass },
-	{ "encaplimit",		add_encap_limit },
-	{ "mtu",		add_mtu },
-	{ "mtu-v6",		add_mtu_v6 },
-	{ "frag",		add_frag_mode },
-	{ "v4-reassembly",	add_v4_reasm },
-	{ "frag-id",		add_frag_id },
-	{ "frag-entries",	add_frag_entries },
-	{ "frag-held",		add_frag_held },
-	{ "frag-timeout",	add_frag_timeout },
-	{ "napt",		add_napt },
-};
 
 enum mape_link_status mape_link_parse(int argc, char *const argv[],
 				      const struct mape_link_writer *w,
@@ -391,7 +317,7 @@ enum mape_link_status mape_link_parse(int argc, char *const argv[],
 		if (seen & (1U << i))
 			return MAPE_LINK_DUPLICATE;
 		seen |= 1U << i;
-		st = keywords[i].add(w, *argv, err);
+		st = add(w, &keywords[i], *argv, err);
 		if (st != MAPE_LINK_OK)
 			return st;
 	}
@@ -427,22 +353,33 @@ static unsigned int attr_u32(const struct mape_link_attr *a)
 	return v;
 }
 
-/* A keyword whose u8 value names one of two words; a number otherwise. */
+/* The word of keywords[] that value v of attribute type stands for. */
+static const char *word_of(int type, unsigned int v)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keywords); i++)
+		if (keywords[i].type == type && keywords[i].words[0])
+			return v < 2 ? keywords[i].words[v] : NULL;
+	return NULL;
+}
+
+/* A keyword whose u8 value names one of its two words; a number otherwise. */
 static void print_word(const struct mape_link_printer *p,
 		       const struct mape_link_attr a[], int type,
 		       const char *key, const char *fmt_word,
-		       const char *fmt_num, const char *const words[2])
+		       const char *fmt_num)
 {
 	const struct mape_link_attr *at = attr_of(a, type, sizeof(uint8_t));
-	unsigned int v;
+	const char *word;
 
 	if (!at)
 		return;
-	v = attr_u8(at);
-	if (v < 2)
-		p->string(p->ctx, key, fmt_word, words[v], false);
+	word = word_of(type, attr_u8(at));
+	if (word)
+		p->string(p->ctx, key, fmt_word, word, false);
 	else
-		p->uint(p->ctx, key, fmt_num, v);
+		p->uint(p->ctx, key, fmt_num, attr_u8(at));
 }
 
 /* A u16 or u32 (size) whose value none names a word; a number otherwise. */
@@ -476,23 +413,11 @@ static void print_u32(const struct mape_link_printer *p,
 void mape_link_print(const struct mape_link_attr a[IFLA_MAPE_MAX + 1],
 		     const struct mape_link_printer *p)
 {
-	static const char *const roles[2] = {
-		[MAPE_ROLE_CE] = "ce", [MAPE_ROLE_BR] = "br",
-	};
-	static const char *const ifids[2] = {
-		[MAPE_IFID_RFC] = "rfc", [MAPE_IFID_DRAFT03] = "draft03",
-	};
-	static const char *const frag_modes[2] = {
-		[MAPE_FRAG_OUTER] = "outer", [MAPE_FRAG_INNER] = "inner",
-	};
-	static const char *const on_off[2] = { "off", "on" };
-	static const char *const frag_ids[2] = { "keep", "psid" };
 	char buf[INET6_ADDRSTRLEN + 4], name[IF_NAMESIZE];
 	const struct mape_link_attr *at, *len;
 	unsigned int v;
 
-	print_word(p, a, IFLA_MAPE_ROLE, "role", "role %s ", "role %u ",
-		   roles);
+	print_word(p, a, IFLA_MAPE_ROLE, "role", "role %s ", "role %u ");
 
 	at = attr_of(a, IFLA_MAPE_BR_ADDR, sizeof(struct in6_addr));
 	if (at && inet_ntop(AF_INET6, at->data, buf, sizeof(buf)))
@@ -507,8 +432,7 @@ void mape_link_print(const struct mape_link_attr a[IFLA_MAPE_MAX + 1],
 			  buf, true);
 	}
 
-	print_word(p, a, IFLA_MAPE_IFID, "ifid", "ifid %s ", "ifid %u ",
-		   ifids);
+	print_word(p, a, IFLA_MAPE_IFID, "ifid", "ifid %s ", "ifid %u ");
 
 	at = attr_of(a, IFLA_MAPE_LINK, sizeof(uint32_t));
 	if (at && (v = attr_u32(at))) {
@@ -531,14 +455,12 @@ void mape_link_print(const struct mape_link_attr a[IFLA_MAPE_MAX + 1],
 	print_none(p, a, IFLA_MAPE_MTU_V6, sizeof(uint32_t), 0, "mtu_v6",
 		   "mtu-v6 %s ", "none", "mtu-v6 %u ");
 
-	print_word(p, a, IFLA_MAPE_FRAG_MODE, "frag", "frag %s ", "frag %u ",
-		   frag_modes);
+	print_word(p, a, IFLA_MAPE_FRAG_MODE, "frag", "frag %s ", "frag %u ");
 	print_word(p, a, IFLA_MAPE_V4_REASSEMBLY, "v4_reassembly",
-		   "v4-reassembly %s ", "v4-reassembly %u ", on_off);
+		   "v4-reassembly %s ", "v4-reassembly %u ");
 	print_word(p, a, IFLA_MAPE_FRAG_ID, "frag_id", "frag-id %s ",
-		   "frag-id %u ", frag_ids);
-	print_word(p, a, IFLA_MAPE_NAPT, "napt", "napt %s ", "napt %u ",
-		   on_off);
+		   "frag-id %u ");
+	print_word(p, a, IFLA_MAPE_NAPT, "napt", "napt %s ", "napt %u ");
 	print_u32(p, a, IFLA_MAPE_FRAG_MAX_ENTRIES, "frag_entries",
 		  "frag-entries %u ");
 	print_u32(p, a, IFLA_MAPE_FRAG_MAX_HELD, "frag_held", "frag-held %u ");
