@@ -26,6 +26,7 @@ static const struct {
 	{ "show", show_main, "show MAP domains as the kernel sees them" },
 	{ "lookup", lookup_main, "find the CE of an IPv4 address and port, or of an IPv6 address" },
 	{ "stats", stats_main, "show the per-reason counters of MAP devices" },
+	{ "link", link_main, "add, change, delete or show mape devices (as ip link)" },
 };
 
 /* Messages kept back by mapctl_err_hold(), one after the other. */

@@ -39,6 +39,7 @@ int rule_main(int argc, char *argv[]);
 int show_main(int argc, char *argv[]);
 int lookup_main(int argc, char *argv[]);
 int stats_main(int argc, char *argv[]);
+int link_main(int argc, char *argv[]);
 
 /* One command line without the program name, as main() runs it. */
 int mapctl_run(int argc, char *argv[]);
