@@ -461,33 +461,12 @@ static int show(int argc, char *argv[])
 
 int link_main(int argc, char *argv[])
 {
-	static const struct {
-		const char *name;
-		int (*run)(int argc, char *argv[]);
-	} cmds[] = {
+	static const struct subcommand cmds[] = {
 		{ "add", add },
 		{ "set", set },
 		{ "del", del },
 		{ "show", show },
 	};
-	size_t i;
 
-	if (argc == 2 && is_help(argv[1])) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc < 2) {
-		usage_error("link", usage);
-		return 1;
-	}
-	if (argc == 3 && is_help(argv[2])) {
-		usage(stdout);
-		return 0;
-	}
-	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].run(argc - 2, argv + 2);
-	mapctl_err("link %s: unknown command (add, set, del or show)",
-		   argv[1]);
-	return 1;
+	return run_subcommand(argc, argv, cmds, ARRAY_SIZE(cmds), usage);
 }

@@ -137,6 +137,37 @@ void usage_error(const char *cmd, void (*usage)(FILE *f))
 		usage(stderr);
 }
 
+int run_subcommand(int argc, char *argv[], const struct subcommand *subs,
+		   size_t n, void (*usage)(FILE *f))
+{
+	char names[128];
+	size_t i, len = 0;
+
+	if (argc == 2 && is_help(argv[1])) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2) {
+		usage_error(argv[0], usage);
+		return 1;
+	}
+	if (argc == 3 && is_help(argv[2])) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (!strcmp(argv[1], subs[i].name))
+			return subs[i].run(argc - 2, argv + 2);
+	/* "add, del, show or flush" */
+	names[0] = '\0';
+	for (i = 0; i < n && len < sizeof(names); i++)
+		len += snprintf(names + len, sizeof(names) - len, "%s%s",
+				!i ? "" : i + 1 < n ? ", " : " or ",
+				subs[i].name);
+	mapctl_err("%s %s: unknown command (%s)", argv[0], argv[1], names);
+	return 1;
+}
+
 static void usage(FILE *f)
 {
 	size_t i;

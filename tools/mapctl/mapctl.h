@@ -68,6 +68,19 @@ bool mapctl_err_release(bool print);
 bool is_help(const char *arg);
 
 /*
+ * A command made of subcommands (rule, link): argv[1] names the one to run
+ * with the arguments after it. Help and a missing subcommand as for any
+ * command; "CMD SUB help" prints the command's usage too.
+ */
+struct subcommand {
+	const char *name;
+	int (*run)(int argc, char *argv[]);
+};
+
+int run_subcommand(int argc, char *argv[], const struct subcommand *subs,
+		   size_t n, void (*usage)(FILE *f));
+
+/*
  * A command run without its arguments: the usage on stderr, or in a batch
  * one error line that points at the help.
  */
