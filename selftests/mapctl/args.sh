@@ -316,7 +316,8 @@ read -ra NL_CFLAGS <<<"$(pkg-config --cflags libnl-genl-3.0 2>/dev/null)"
 if command -v cc >/dev/null &&
    cc -shared -fPIC -o "$tmp/fake_genl.so" -I"$top/include/uapi" \
 	-I"$top/kernel" -I"$top/tools/mapctl" "${NL_CFLAGS[@]}" \
-	"$dir/fake_genl.c" "$top/kernel/mapping.c" -ldl 2>"$tmp/cc.log"; then
+	"$dir/fake_genl.c" "$dir/fake_rtnl.c" "$top/kernel/mapping.c" -ldl \
+	2>"$tmp/cc.log"; then
 	FAKE=$tmp/fake_genl.so
 else
 	log_skip "fake genl family: cannot build fake_genl.so (no cc?)"
