@@ -1,12 +1,21 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Netlink helper for test-args.sh; mape link attributes as key=value words.
+"""Netlink helper for test-args.sh and selftests/mapctl/args.sh; mape link
+attributes as key=value words.
 
   test-nlmsg.py decode STRACE_LOG
       Finds the RTM_NEWLINK that ip sent in an `strace -e write=FD` log and
       prints `FLAGS ifindex=N ifname=NAME` on one line and the IFLA_INFO_DATA
       of kind mape on the next, sorted by attribute type, e.g.
       `role=0 br_addr=2001:db8::1 hoplimit=64`. Prints NONE if ip sent none.
+
+  test-nlmsg.py decode-raw FILE
+      The same, from a file of the netlink messages themselves, one after
+      the other (fake_genl.so's $FAKE_RTNL_LOG of what mapctl sent).
+
+  test-nlmsg.py types FILE
+      The types of the messages of such a file on one line, e.g.
+      `GETLINK NEWLINK`; nothing for a missing or empty file.
 
   test-nlmsg.py fake OUT NAME IFINDEX KEY=VALUE... [-- NAME IFINDEX ...]
       Writes RTM_NEWLINK messages of kind mape with those attributes (same
@@ -18,6 +27,7 @@ import struct
 import sys
 
 RTM_NEWLINK = 16
+RTM_TYPES = {16: "NEWLINK", 17: "DELLINK", 18: "GETLINK"}
 NLM_F = {0x100: "REPLACE", 0x200: "EXCL", 0x400: "CREATE", 0x800: "APPEND"}
 IFLA_IFNAME, IFLA_MTU, IFLA_TXQLEN, IFLA_LINKINFO = 3, 4, 13, 18
 IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
@@ -91,8 +101,29 @@ def sent_buffers(log):
         yield bytes(buf)
 
 
-def decode(log):
-    for buf in sent_buffers(log):
+def raw_messages(path):
+    """Yield each netlink message of a file of them, if it exists."""
+    try:
+        data = open(path, "rb").read()
+    except FileNotFoundError:
+        return
+    off = 0
+    while off + 16 <= len(data):
+        nlen = struct.unpack_from("=I", data, off)[0]
+        if nlen < 16 or off + nlen > len(data):
+            raise ValueError("malformed message at %d" % off)
+        yield data[off:off + nlen]
+        off += (nlen + 3) & ~3
+
+
+def types(path):
+    print(" ".join(RTM_TYPES.get(struct.unpack_from("=H", m, 4)[0], "?")
+                   for m in raw_messages(path)))
+    return 0
+
+
+def decode(buffers):
+    for buf in buffers:
         if len(buf) < 32:
             continue
         nlen, ntype, nflags = struct.unpack_from("=IHH", buf, 0)
@@ -163,7 +194,11 @@ def fake(out, args):
 
 def main(argv):
     if len(argv) >= 3 and argv[1] == "decode":
-        return decode(argv[2])
+        return decode(sent_buffers(argv[2]))
+    if len(argv) >= 3 and argv[1] == "decode-raw":
+        return decode(raw_messages(argv[2]))
+    if len(argv) >= 3 and argv[1] == "types":
+        return types(argv[2])
     if len(argv) >= 5 and argv[1] == "fake":
         return fake(argv[2], argv[3:])
     sys.stderr.write(__doc__)

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mapctl's kernel commands (rule, show, lookup, stats) and batches on the
-# host, no module needed:
+# mapctl's kernel commands (rule, show, lookup, stats, link) and batches
+# on the host, no module needed:
 #
 #   - help, and every wrong argument refused before anything is sent (the
 #     message names the token; with the module absent a correct command
@@ -13,7 +13,12 @@
 #     into mapctl: extack messages, pipelined batches (errors matched to
 #     their line by sequence number, requests in flight behind an error,
 #     receive buffer overrun), dumps over several datagrams, text that
-#     pastes back, JSON keys and escaping, unknown counters.
+#     pastes back, JSON keys and escaping, unknown counters;
+#   - mapctl link against its rtnetlink half (fake_rtnl.c): every wrong
+#     argument refused with nothing sent, kernel errors, what add and set
+#     send compared with what ip and the plugin send for the same words
+#     (strace, as iproute2-plugin/test-args.sh does), and show compared
+#     with `ip [-j] -d link show` of the same links (test-fakedump.so).
 #
 # Usage: [MAPCTL=path/to/mapctl] args.sh [-v]
 # Exit: 0 all passed, 1 a test failed, 4 skipped (no mapctl or no jq).
@@ -143,7 +148,7 @@ R1="rule-ipv6 2001:db8::/40 rule-ipv4 192.0.2.0/24 ea-len 16"
 R5="rule-ipv6 2001:db8:12:3400::/56 rule-ipv4 192.0.2.1/32 ea-len 0"
 
 ## Help: stdout, exit 0.
-for c in rule show lookup stats; do
+for c in rule show lookup stats link; do
 	run $c help
 	[ $rc -eq 0 ] && [[ "$out" == Usage:* ]] && [ -z "$err" ]
 	log_test $? "help: mapctl $c help" "$cmd: exit $rc, $err"
@@ -155,7 +160,8 @@ run rule add help
 [ $rc -eq 0 ] && grep -q 'bmr+fmr' <<<"$out"
 log_test $? "help: mapctl rule add help names bmr+fmr" "$cmd: exit $rc"
 run help
-[ $rc -eq 0 ] && grep -q -- '-b, --batch FILE' <<<"$out" && grep -q '^  lookup' <<<"$out"
+[ $rc -eq 0 ] && grep -q -- '-b, --batch FILE' <<<"$out" && grep -q '^  lookup' <<<"$out" &&
+	grep -q '^  link ' <<<"$out"
 log_test $? "help: mapctl help lists -b and the new commands" "$cmd: exit $rc"
 run rule
 [ $rc -eq 1 ] && [ -z "$out" ] && [[ "$err" == Usage:* ]]
@@ -316,7 +322,8 @@ read -ra NL_CFLAGS <<<"$(pkg-config --cflags libnl-genl-3.0 2>/dev/null)"
 if command -v cc >/dev/null &&
    cc -shared -fPIC -o "$tmp/fake_genl.so" -I"$top/include/uapi" \
 	-I"$top/kernel" -I"$top/tools/mapctl" "${NL_CFLAGS[@]}" \
-	"$dir/fake_genl.c" "$top/kernel/mapping.c" -ldl 2>"$tmp/cc.log"; then
+	"$dir/fake_genl.c" "$dir/fake_rtnl.c" "$top/kernel/mapping.c" -ldl \
+	2>"$tmp/cc.log"; then
 	FAKE=$tmp/fake_genl.so
 else
 	log_skip "fake genl family: cannot build fake_genl.so (no cc?)"
@@ -528,6 +535,321 @@ rule del dev m0 rule-ipv4 192.0.2.0/24" \
 	FAKE_GENL_ABSENT=1 run show
 	[ $rc -eq 1 ] && [ "$err" = "mapctl: $NOT_LOADED" ]
 	log_test $? "fake: family absent" "exit $rc: $err"
+fi
+
+## mapctl link, against the rtnetlink half of the fake.
+nlmsg=$top/iproute2-plugin/test-nlmsg.py
+plugin=$top/iproute2-plugin
+run link
+[ $rc -eq 1 ] && [ -z "$out" ] && [[ "$err" == Usage:* ]]
+log_test $? "link: mapctl link alone: usage on stderr, exit 1" "$cmd: exit $rc"
+run link help
+[ $rc -eq 0 ] && grep -q '^KEYWORDS := role {ce|br} br-addr ADDR' <<<"$out" &&
+	grep -q '^Where:' <<<"$out" && grep -qF '[ napt {on|off} ]' <<<"$out"
+log_test $? "link: help has the plugin's keyword grammar" "$cmd: exit $rc"
+
+# The links of the fake, as the plugin's test writes them for ip.
+LINKS="mapetest0 4242 role=0 br_addr=2001:db8::1 eu_prefix=2001:db8:12:3400:: eu_prefix_len=56 ifid=0 link=1 hoplimit=64 tclass=256 encap_limit=256
+-- mapetest1 4243 role=1 br_addr=2001:db8::ff ifid=1 link=0 hoplimit=255 tclass=46 encap_limit=0
+-- mapetest2 4244
+-- mapetest3 4245 role=0 br_addr=2001:db8::1 mtu_v6=0 frag_mode=0 v4_reassembly=0 frag_id=1 frag_max_entries=4096 frag_max_held=1024 frag_timeout=5000 napt=1
+-- mapetest4 4246 role=1 br_addr=2001:db8::ff mtu_v6=1400 frag_mode=1 v4_reassembly=1 frag_id=0 frag_max_entries=1 frag_max_held=0 frag_timeout=60000 napt=0
+-- mapetest5 4247 role=7 ifid=9 link=999 frag_mode=2 v4_reassembly=7 frag_id=3 napt=5 tclass=0 encap_limit=3 frag_max_entries=1048576"
+# shellcheck disable=SC2086 # the attribute lists are words on purpose
+if [ -n "$FAKE" ] && python3 "$nlmsg" fake "$tmp/links.nlmsg" $LINKS; then
+	export FAKE_RTNL_LINKS=$tmp/links.nlmsg
+else
+	FAKE=
+	log_skip "link: fake links (no fake_genl.so, or test-nlmsg.py failed)"
+fi
+
+# sent: what the last run sent, as "test-nlmsg.py types" words.
+sent()
+{
+	[ ! -e "$tmp/rtnl.log" ] || python3 "$nlmsg" types "$tmp/rtnl.log"
+}
+
+# run_logged ARGS...: run, with the rtnetlink requests in $tmp/rtnl.log.
+run_logged()
+{
+	rm -f "$tmp/rtnl.log"
+	FAKE_RTNL_LOG=$tmp/rtnl.log run "$@"
+}
+
+# expect_unsent WHAT MESSAGE ARGS...: as expect_error, and not a single
+# request was sent.
+expect_unsent()
+{
+	local what=$1 want="mapctl: $2" ok=0
+
+	shift 2
+	run_logged "$@"
+	[ "$rc" -eq 1 ] && [ -z "$out" ] && [ "$err" = "$want" ] &&
+		[ ! -e "$tmp/rtnl.log" ] || ok=1
+	log_test $ok "$what" "$cmd" "exit $rc, stdout '$out'" \
+		"stderr '$err'" "want   '$want'" "sent: $(sent)"
+}
+
+# expect_sent WHAT MESSAGE TYPES ARGS...: as expect_error (kernel errors),
+# and the requests sent were TYPES.
+expect_sent()
+{
+	local what=$1 want="mapctl: $2" types=$3 ok=0
+
+	shift 3
+	run_logged "$@"
+	[ "$rc" -eq 1 ] && [ -z "$out" ] && [ "$err" = "$want" ] &&
+		[ "$(sent)" = "$types" ] || ok=1
+	log_test $ok "$what" "$cmd" "exit $rc, stdout '$out'" \
+		"stderr '$err'" "want   '$want'" "sent: $(sent), want $types"
+}
+
+if [ -n "$FAKE" ]; then
+	expect_unsent "link: unknown subcommand" \
+		"link frob: unknown command (add, set, del or show)" link frob
+	for c in add set del; do
+		expect_unsent "link $c: no name" "link $c: the device name is missing" \
+			link $c
+		expect_unsent "link $c: name too long" \
+			"link $c abcdefghijklmnop: a device name is 1..15 characters" \
+			link $c abcdefghijklmnop
+		expect_unsent "link $c: name with a slash" \
+			"link $c a/b: not a valid device name" link $c a/b
+	done
+	expect_unsent "link del: a keyword" "unknown keyword 'hoplimit'" \
+		link del mapetest0 hoplimit 3
+	expect_unsent "link show: two names" "unknown keyword 'm1'" \
+		link show m0 m1
+	expect_unsent "link show: empty name" \
+		"link show : a device name is 1..15 characters" link show ""
+	# Every wrong keyword and value, for add and for set alike: mapctl's
+	# words for the plugin's checks, before anything is sent (set does not
+	# even look the device up).
+	while IFS='|' read -r args msg; do
+		for c in add set; do
+			# shellcheck disable=SC2086 # args are words
+			expect_unsent "link $c: $args" "$msg" link $c mapetest0 $args
+		done
+	done <<'EOF'
+role|role: missing value
+role ce br-addr 2001:db8::1 hoplimit|hoplimit: missing value
+role xx|role xx: role is "ce" or "br"
+role CE|role CE: role is "ce" or "br"
+role ce br-addr 2001:db8::1 role br|duplicate keyword 'role'
+tclass 1 tclass inherit|duplicate keyword 'tclass'
+br-addr 192.0.2.1|br-addr 192.0.2.1: br-addr is an IPv6 address
+br-addr 2001:db8::g|br-addr 2001:db8::g: br-addr is an IPv6 address
+end-user-prefix 2001:db8:12:3401::/56|end-user-prefix 2001:db8:12:3401::/56: host bits set beyond /56 (the prefix is 2001:db8:12:3400::/56)
+end-user-prefix 2001:db8:12:3458::/60|end-user-prefix 2001:db8:12:3458::/60: host bits set beyond /60 (the prefix is 2001:db8:12:3450::/60)
+end-user-prefix 2001:db8:12:3400::|end-user-prefix 2001:db8:12:3400::: end-user-prefix needs a length: IPV6_ADDRESS/LEN
+end-user-prefix 2001:db8::/129|end-user-prefix 2001:db8::/129: end-user-prefix is IPV6_ADDRESS/LEN, LEN 0..128
+end-user-prefix 192.0.2.0/24|end-user-prefix 192.0.2.0/24: end-user-prefix is IPV6_ADDRESS/LEN, LEN 0..128
+ifid draft3|ifid draft3: ifid is "rfc" or "draft03"
+dev nosuch0|dev nosuch0: no such device
+hoplimit 0|hoplimit 0: hoplimit is 1..255
+hoplimit 256|hoplimit 256: hoplimit is 1..255
+hoplimit -1|hoplimit -1: hoplimit is 1..255
+tclass 300|tclass 300: tclass is "inherit" or 0..255 (0x00..0xff)
+tclass 010|tclass 010: tclass is "inherit" or 0..255 (0x00..0xff)
+tclass 0x|tclass 0x: tclass is "inherit" or 0..255 (0x00..0xff)
+encaplimit 256|encaplimit 256: encaplimit is "none" or 0..255
+encaplimit inherit|encaplimit inherit: encaplimit is "none" or 0..255
+mtu 4294967296|mtu 4294967296: mtu is a number of bytes
+mtu 1500b|mtu 1500b: mtu is a number of bytes
+mtu-v6 1279|mtu-v6 1279: mtu-v6 is "none" or 1280..65535
+mtu-v6 0|mtu-v6 0: mtu-v6 is "none" or 1280..65535
+frag both|frag both: frag is "outer" or "inner"
+v4-reassembly 1|v4-reassembly 1: v4-reassembly is "on" or "off"
+frag-id random|frag-id random: frag-id is "psid" or "keep"
+frag-entries 0|frag-entries 0: frag-entries is 1..1048576
+frag-entries 4k|frag-entries 4k: frag-entries is 1..1048576
+frag-held 1048577|frag-held 1048577: frag-held is 0..1048576
+frag-timeout 60001|frag-timeout 60001: frag-timeout is 1..60000 (ms)
+napt yes|napt yes: napt is "on" or "off"
+frag-entry 8|unknown keyword 'frag-entry'
+role ce bogus 1|unknown keyword 'bogus'
+EOF
+
+	run_logged link add m0 role ce help
+	[ $rc -eq 0 ] && [[ "$out" == Usage:* ]] && [ -z "$err" ] &&
+		[ ! -e "$tmp/rtnl.log" ]
+	log_test $? "link add: help among the keywords: usage, nothing sent" \
+		"$cmd: exit $rc, $err"
+
+	# Kernel errors: the extack message, or the errno string alone.
+	expect_sent "link: add of an existing device" \
+		"link add mapetest1: File exists" NEWLINK \
+		link add mapetest1 role br br-addr 2001:db8::1
+	expect_sent "link: the kernel's required attributes, with extack" \
+		"link add m9: role (ce or br) is required (Invalid argument)" \
+		NEWLINK link add m9 br-addr 2001:db8::1
+	expect_sent "link: immutable role, with extack" \
+		"link set mapetest0: role cannot be changed; delete and recreate the device (Operation not supported)" \
+		"GETLINK NEWLINK" link set mapetest0 role br
+	expect_sent "link: set of a device of another kind" \
+		"link set dummy0: not a mape device (kind dummy)" GETLINK \
+		link set dummy0 hoplimit 9
+	expect_sent "link: del of a device of another kind" \
+		"link del dummy0: not a mape device (kind dummy)" GETLINK \
+		link del dummy0
+	expect_sent "link: del of a device without kind" \
+		"link del lo: not a mape device" GETLINK link del lo
+	expect_sent "link: del of no device" "link del nosuch: No such device" \
+		GETLINK link del nosuch
+	expect_sent "link: show of no device" "link show nosuch: No such device" \
+		GETLINK link show nosuch
+	expect_sent "link: -j show of another kind prints nothing" \
+		"link show dummy0: not a mape device (kind dummy)" GETLINK \
+		-j link show dummy0
+
+	# show: the mape links only, as link add arguments.
+	run_logged link show
+	want="mapetest0 role ce br-addr 2001:db8::1 end-user-prefix 2001:db8:12:3400::/56 ifid rfc dev lo hoplimit 64 tclass inherit encaplimit none
+mapetest1 role br br-addr 2001:db8::ff ifid draft03 hoplimit 255 tclass 0x2e encaplimit 0
+mapetest2
+mapetest3 role ce br-addr 2001:db8::1 mtu-v6 none frag outer v4-reassembly off frag-id psid napt on frag-entries 4096 frag-held 1024 frag-timeout 5000
+mapetest4 role br br-addr 2001:db8::ff mtu-v6 1400 frag inner v4-reassembly on frag-id keep napt off frag-entries 1 frag-held 0 frag-timeout 60000
+mapetest5 role 7 ifid 9 dev if999 tclass 0x00 encaplimit 3 frag 2 v4-reassembly 7 frag-id 3 napt 5 frag-entries 1048576"
+	[ $rc -eq 0 ] && [ -z "$err" ] && [ "$out" = "$want" ] &&
+		[ "$(sent)" = GETLINK ]
+	log_test $? "link show: every mape device, one line each, others left out" \
+		"$cmd: exit $rc, $err" "got:" "$out" "want:" "$want"
+	run link show mapetest1
+	[ $rc -eq 0 ] && [ "$out" = "$(sed -n 2p <<<"$want")" ]
+	log_test $? "link show NAME: that device" "$cmd: exit $rc, $err" "$out"
+	run -j link show
+	expect_jq "link -j show: ip's members" '.[0] | keys_unsorted' \
+		'["ifindex","ifname","mtu","operstate","linkinfo"]'
+	expect_jq "link -j show: ifindex, ifname, mtu, operstate" \
+		'[.[] | [.ifindex, .ifname, .mtu, .operstate]] | .[0:2]' \
+		'[[4242,"mapetest0",1460,"DOWN"],[4243,"mapetest1",1460,"DOWN"]]'
+	expect_jq "link -j show: the plugin's keys and types" '.[0].linkinfo' \
+		'{"info_kind":"mape","info_data":{"role":"ce","br_addr":"2001:db8::1","end_user_prefix":"2001:db8:12:3400::/56","ifid":"rfc","link":"lo","hoplimit":64,"tclass":"inherit","encaplimit":"none"}}'
+	expect_jq "link -j show: no attributes, an empty info_data" \
+		'.[2].linkinfo.info_data' '{}'
+	run -j link show mapetest4
+	expect_jq "link -j show NAME: a list of one" \
+		'[length, .[0].linkinfo.info_data.mtu_v6, .[0].linkinfo.info_data.frag]' \
+		'[1,1400,"inner"]'
+
+	# add, set, del and show in one batch; what each sent.
+	rm -f "$tmp/rtnl.log"
+	FAKE_RTNL_LOG=$tmp/rtnl.log batch "link add m1 role ce br-addr 2001:db8::1 end-user-prefix 2001:db8:12:3400::/56 dev lo
+link set m1 hoplimit 9 tclass 0x20 napt on
+link show m1
+link del m1
+link show m1"
+	[ $rc -eq 1 ] &&
+		[ "$out" = "m1 role ce br-addr 2001:db8::1 end-user-prefix 2001:db8:12:3400::/56 ifid rfc dev lo hoplimit 9 tclass 0x20 encaplimit none mtu-v6 none frag outer v4-reassembly off frag-id keep napt on frag-entries 4096 frag-held 1024 frag-timeout 5000" ] &&
+		[ "$err" = "mapctl: line 5: link show m1: No such device" ] &&
+		[ "$(sent)" = "NEWLINK GETLINK NEWLINK GETLINK GETLINK DELLINK GETLINK" ]
+	log_test $? "link: add, set, show, del in a batch, one after the other" \
+		"$cmd: exit $rc" "$out" "$err" "sent: $(sent)"
+	expect_batch_error "link: waits for the rule requests before it" \
+		"rule add dev m0 bmr $R1
+rule add dev m0 bmr $R1 psid-offset 4
+link show" "line 2: rule add: a rule for this IPv4 prefix exists (File exists)"
+	[ -z "$out" ]
+	log_test $? "link: (and does not run)" "$out"
+
+	# What show prints pastes back onto link add, to the same device.
+	batch "link add m1 role ce br-addr 2001:db8::1 end-user-prefix 2001:db8:12:3400::/56 ifid draft03 dev lo hoplimit 32 tclass 46 encaplimit 4 mtu-v6 1400 frag inner v4-reassembly on frag-id psid frag-entries 8 frag-held 4 frag-timeout 1000 napt on
+link show m1"
+	shown=${out#m1 }
+	batch "link add m2 $shown
+link show m2"
+	[ $rc -eq 0 ] && [ -n "$shown" ] && [ "${out#m2 }" = "$shown" ]
+	log_test $? "link show output pastes back onto link add" "$cmd" \
+		"exit $rc: $err" "m1: $shown" "$out"
+fi
+
+# What ip sends with the plugin for ARGS (strace, as test-args.sh does).
+ip_sent()
+{
+	IP_LIB_DIR=$plugin strace -qq -o "$tmp/strace" -e trace=sendmsg \
+		-e write=3,4,5,6,7,8,9 -e inject=sendmsg:error=EPERM \
+		ip "$@" >/dev/null 2>&1
+	python3 "$nlmsg" decode "$tmp/strace"
+}
+
+# What mapctl ARGS sends, decoded the same way.
+mapctl_sent()
+{
+	run_logged "$@"
+	python3 "$nlmsg" decode-raw "$tmp/rtnl.log"
+}
+
+if [ -z "$FAKE" ]; then
+	:
+elif ! command -v ip >/dev/null || ! command -v strace >/dev/null ||
+     [ ! -f "$plugin/link_mape.so" ]; then
+	log_skip "link: the plugin's requests and output (no ip, strace or link_mape.so)"
+else
+	# add: the same request, head (flags, ifindex, name) and data.
+	while IFS='|' read -r what args; do
+		# shellcheck disable=SC2086 # args are words
+		ip_sent link add m0 type mape $args >"$tmp/ip"
+		# shellcheck disable=SC2086
+		mapctl_sent link add m0 $args >"$tmp/mapctl"
+		cmp -s "$tmp/ip" "$tmp/mapctl" && grep -q '^EXCL|CREATE ' "$tmp/ip"
+		log_test $? "link add sends what ip link add sends: $what" \
+			"ip:" "$(cat "$tmp/ip")" "mapctl:" "$(cat "$tmp/mapctl")"
+	done <<'EOF'
+role and br-addr|role ce br-addr 2001:db8::1
+every keyword|role ce br-addr 2001:db8::1 end-user-prefix 2001:db8:12:3400::/56 ifid draft03 dev lo hoplimit 32 tclass 46 encaplimit 4 mtu 1400 mtu-v6 1400 frag inner v4-reassembly on frag-id psid frag-entries 8 frag-held 4 frag-timeout 1000 napt on
+the other words, backwards|napt off frag-timeout 60000 frag-held 0 frag-entries 1 frag-id keep v4-reassembly off frag outer mtu-v6 none encaplimit none tclass inherit ifid rfc br-addr 2001:db8::ff role br
+hex and bounds|tclass 0x2E mtu-v6 0x500 frag-entries 0x100 hoplimit 255 encaplimit 0 mtu 0 end-user-prefix ::/0
+the other bounds|end-user-prefix 2001:db8::1:2/128 tclass 0 mtu-v6 65535 frag-entries 1048576 frag-held 1048576 frag-timeout 1
+EOF
+	# set: the same data, on the device found.
+	ip_sent link set lo type mape br-addr 2001:db8::2 tclass inherit \
+		frag-id keep frag-entries 64 >"$tmp/ip"
+	mapctl_sent link set mapetest0 br-addr 2001:db8::2 tclass inherit \
+		frag-id keep frag-entries 64 >"$tmp/mapctl"
+	[ "$(sed -n 2p "$tmp/ip")" = "$(sed -n 2p "$tmp/mapctl")" ] &&
+		[ "$(head -1 "$tmp/mapctl")" = "- ifindex=4242" ] &&
+		[ "$(sent)" = "GETLINK NEWLINK" ]
+	log_test $? "link set sends what ip link set sends, to the index found" \
+		"ip:" "$(cat "$tmp/ip")" "mapctl:" "$(cat "$tmp/mapctl")"
+
+	# show: the same keywords and JSON as ip -d link show of the same links.
+	if cc -O2 -shared -fPIC -o "$tmp/fakedump.so" "$plugin/test-fakedump.c" \
+	      -ldl 2>"$tmp/cc.log"; then
+		ip_show()
+		{
+			IP_LIB_DIR=$plugin MAPE_FAKE_NLMSG=$tmp/links.nlmsg \
+				LD_PRELOAD=$tmp/fakedump.so ip "$@" link show
+		}
+		# NAME KEYWORDS lines from ip -d's "N: NAME: ..." and "mape ..."
+		ip_show -d | awk '
+			/^[0-9]+:/ { name = $2; sub(/:$/, "", name); next }
+			$1 == "mape" { sub(/^ *mape ?/, ""); sub(/ *$/, "");
+				       print name ($0 == "" ? "" : " " $0) }' \
+			>"$tmp/ip"
+		run link show
+		[ "$out" = "$(cat "$tmp/ip")" ]
+		log_test $? "link show prints what ip -d link show prints" \
+			"ip:" "$(cat "$tmp/ip")" "mapctl:" "$out"
+		filter='[.[] | select(.linkinfo.info_kind == "mape") | {ifindex, ifname, mtu, linkinfo}]'
+		ip_show -d -j | jq -c "$filter" >"$tmp/ip"
+		run -j link show
+		[ "$(jq -c "$filter" <<<"$out")" = "$(cat "$tmp/ip")" ]
+		log_test $? "link -j show: what ip -j -d link show has, the same jq" \
+			"ip:" "$(cat "$tmp/ip")" "mapctl:" "$out"
+
+		# And what show prints pastes back onto ip link add too.
+		run link show mapetest3
+		# shellcheck disable=SC2086 # keywords are words
+		ip_sent link add m1 type mape ${out#mapetest3 } >"$tmp/ip"
+		# shellcheck disable=SC2086
+		mapctl_sent link add m1 ${out#mapetest3 } >"$tmp/mapctl"
+		cmp -s "$tmp/ip" "$tmp/mapctl" &&
+			[ "$(sed -n 2p "$tmp/ip")" = "role=0 br_addr=2001:db8::1 mtu_v6=0 frag_mode=0 v4_reassembly=0 frag_id=1 frag_max_entries=4096 frag_max_held=1024 frag_timeout=5000 napt=1" ]
+		log_test $? "link show output pastes onto ip link add: same attributes" \
+			"ip:" "$(cat "$tmp/ip")" "mapctl:" "$(cat "$tmp/mapctl")"
+	else
+		log_skip "link: ip -d link show of fake links (cannot build test-fakedump.so)"
+	fi
 fi
 
 echo "$npass passed, $nfail failed"

@@ -24,9 +24,12 @@
  *   FAKE_GENL_DUMP_ERROR=1  rule dumps end after one rule with -EIO and an
  *                        extack message in NLMSG_DONE
  *
+ * Requests on an rtnetlink socket go to fake_rtnl.c, which answers them
+ * with these helpers (fake.h), on a queue of that socket's own.
+ *
  * Build: cc -shared -fPIC -I<tree>/include/uapi -I<tree>/kernel
  *        -I<tree>/tools/mapctl $(pkg-config --cflags libnl-genl-3.0)
- *        fake_genl.c <tree>/kernel/mapping.c -o fake_genl.so -ldl
+ *        fake_genl.c fake_rtnl.c <tree>/kernel/mapping.c -o fake_genl.so -ldl
  */
 
 #define _GNU_SOURCE
@@ -39,6 +42,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "fake.h"
 #include "mapping.h"
 
 #define FAMILY	0x4d
@@ -49,9 +53,17 @@ struct dgram {
 	char data[];
 };
 
-static struct dgram *head, **tail = &head;
-static unsigned int queued;
-static bool overrun;
+/* Answers waiting for recv(): one queue per socket protocol. */
+struct answers {
+	struct dgram *head, **tail;
+	unsigned int queued;
+	bool overrun;
+};
+
+static struct answers genl_answers = { .tail = &genl_answers.head };
+static struct answers rtnl_answers = { .tail = &rtnl_answers.head };
+/* The queue of the socket whose request is being answered. */
+static struct answers *answers = &genl_answers;
 
 struct dev {
 	const char *name;
@@ -89,17 +101,17 @@ static size_t nrules, cap;
 static int *slots;
 static size_t nslots;
 
-/* The message being built. */
-static char out[65536] __attribute__((aligned(8)));
-static size_t out_len;
+char out[65536] __attribute__((aligned(8)));
+size_t out_len;
 
-static void queue(const void *data, size_t len)
+void queue(const void *data, size_t len)
 {
 	const char *env = getenv("FAKE_GENL_RCVBUF");
+	struct answers *q = answers;
 	struct dgram *d;
 
-	if (env && queued >= strtoul(env, NULL, 0)) {
-		overrun = true;
+	if (env && q->queued >= strtoul(env, NULL, 0)) {
+		q->overrun = true;
 		return;
 	}
 	d = malloc(sizeof(*d) + len);
@@ -108,25 +120,25 @@ static void queue(const void *data, size_t len)
 	d->next = NULL;
 	d->len = len;
 	memcpy(d->data, data, len);
-	*tail = d;
-	tail = &d->next;
-	queued++;
+	*q->tail = d;
+	q->tail = &d->next;
+	q->queued++;
 }
 
-static struct dgram *dequeue(void)
+static struct dgram *dequeue(struct answers *q)
 {
-	struct dgram *d = head;
+	struct dgram *d = q->head;
 
 	if (d) {
-		head = d->next;
-		if (!head)
-			tail = &head;
-		queued--;
+		q->head = d->next;
+		if (!q->head)
+			q->tail = &q->head;
+		q->queued--;
 	}
 	return d;
 }
 
-static void *put(const void *data, size_t len)
+void *put(const void *data, size_t len)
 {
 	void *p = out + out_len;
 
@@ -136,7 +148,7 @@ static void *put(const void *data, size_t len)
 	return p;
 }
 
-static void attr(u16 type, const void *data, size_t len)
+void attr(u16 type, const void *data, size_t len)
 {
 	struct nlattr a = { .nla_len = NLA_HDRLEN + len, .nla_type = type };
 
@@ -145,12 +157,12 @@ static void attr(u16 type, const void *data, size_t len)
 		put(data, len);
 }
 
-static void attr_u8(u16 type, u8 v) { attr(type, &v, 1); }
+void attr_u8(u16 type, u8 v) { attr(type, &v, 1); }
 static void attr_u16(u16 type, u16 v) { attr(type, &v, 2); }
-static void attr_u32(u16 type, u32 v) { attr(type, &v, 4); }
+void attr_u32(u16 type, u32 v) { attr(type, &v, 4); }
 static void attr_u64(u16 type, u64 v) { attr(type, &v, 8); }
 
-static size_t nest_start(u16 type)
+size_t nest_start(u16 type)
 {
 	size_t at = out_len;
 
@@ -158,12 +170,12 @@ static size_t nest_start(u16 type)
 	return at;
 }
 
-static void nest_end(size_t at)
+void nest_end(size_t at)
 {
 	((struct nlattr *)(out + at))->nla_len = out_len - at;
 }
 
-static void msg_start(const struct nlmsghdr *req, u16 type, u16 flags)
+void msg_start(const struct nlmsghdr *req, u16 type, u16 flags)
 {
 	struct nlmsghdr h = {
 		.nlmsg_type = type, .nlmsg_flags = flags,
@@ -177,15 +189,12 @@ static void msg_start(const struct nlmsghdr *req, u16 type, u16 flags)
 		put(&g, sizeof(g));
 }
 
-static void msg_end(void)
+void msg_end(void)
 {
 	((struct nlmsghdr *)out)->nlmsg_len = out_len;
 }
 
-/* The pid of our socket, set by the first request. */
-static u32 portid;
-
-static void ack(const struct nlmsghdr *req, int error, const char *msg)
+void ack(const struct nlmsghdr *req, int error, const char *msg)
 {
 	struct nlmsgerr e = { .error = error, .msg = *req };
 
@@ -200,7 +209,7 @@ static void ack(const struct nlmsghdr *req, int error, const char *msg)
 }
 
 /* The end of a dump: its error, and then the extack message, if any. */
-static void done(const struct nlmsghdr *req, int error, const char *msg)
+void done(const struct nlmsghdr *req, int error, const char *msg)
 {
 	msg_start(req, NLMSG_DONE, NLM_F_MULTI | (msg ? NLM_F_ACK_TLVS : 0));
 	put(&error, sizeof(error));
@@ -214,7 +223,7 @@ static void done(const struct nlmsghdr *req, int error, const char *msg)
 static char batch[65536] __attribute__((aligned(8)));
 static size_t batch_len, batch_n;
 
-static void batch_add(void)
+void batch_add(void)
 {
 	memcpy(batch + batch_len, out, out_len);
 	batch_len += out_len;
@@ -225,7 +234,7 @@ static void batch_add(void)
 	}
 }
 
-static void batch_flush(void)
+void batch_flush(void)
 {
 	if (batch_len)
 		queue(batch, batch_len);
@@ -236,7 +245,7 @@ static void batch_flush(void)
 static struct nlattr *tb[MAPE_A_MAX + 1];
 static struct nlattr *rtb[MAPE_RULE_A_MAX + 1];
 
-static void parse(struct nlattr **t, int max, void *data, int len)
+void parse(struct nlattr **t, int max, void *data, int len)
 {
 	struct nlattr *a;
 
@@ -248,9 +257,6 @@ static void parse(struct nlattr **t, int max, void *data, int len)
 		if ((a->nla_type & NLA_TYPE_MASK) <= max)
 			t[a->nla_type & NLA_TYPE_MASK] = a;
 }
-
-#define DATA(a)		((void *)((char *)(a) + NLA_HDRLEN))
-#define GET(type, a)	(*(type *)DATA(a))
 
 static struct dev *find_dev(void)
 {
@@ -660,6 +666,20 @@ static bool is_netlink(int fd)
 	       domain == AF_NETLINK;
 }
 
+static bool is_rtnl(int fd)
+{
+	socklen_t l = sizeof(int);
+	int protocol;
+
+	return !getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &l) &&
+	       protocol == NETLINK_ROUTE;
+}
+
+static struct answers *answers_of(int fd)
+{
+	return is_rtnl(fd) ? &rtnl_answers : &genl_answers;
+}
+
 int genl_ctrl_resolve(void *sk, const char *name)
 {
 	(void)sk;
@@ -673,6 +693,9 @@ ssize_t send(int fd, const void *buf, size_t len, int flags)
 	static ssize_t (*real)(int, const void *, size_t, int);
 	static char copy[1 << 20] __attribute__((aligned(8)));
 	struct nlmsghdr *h = (struct nlmsghdr *)copy;
+	struct sockaddr_nl sa = { .nl_pid = 0 };
+	socklen_t sl = sizeof(sa);
+	bool rtnl;
 	int left;
 
 	if (!is_netlink(fd)) {
@@ -686,31 +709,30 @@ ssize_t send(int fd, const void *buf, size_t len, int flags)
 		return -1;
 	}
 	memcpy(copy, buf, len);
+	getsockname(fd, (struct sockaddr *)&sa, &sl);
+	answers = answers_of(fd);
+	rtnl = answers == &rtnl_answers;
 	for (left = len; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-		if (!portid) {
-			struct sockaddr_nl sa;
-			socklen_t sl = sizeof(sa);
-
-			if (!getsockname(fd, (struct sockaddr *)&sa, &sl))
-				portid = sa.nl_pid;
-		}
-		h->nlmsg_pid = portid;
-		request(h);
+		h->nlmsg_pid = sa.nl_pid;
+		if (rtnl)
+			fake_rtnl_request(h);
+		else
+			request(h);
 	}
 	return len;
 }
 
-static ssize_t take(void *buf, size_t len, int flags)
+static ssize_t take(struct answers *q, void *buf, size_t len, int flags)
 {
 	struct dgram *d;
 	size_t n;
 
-	if (overrun) {
-		overrun = false;
+	if (q->overrun) {
+		q->overrun = false;
 		errno = ENOBUFS;
 		return -1;
 	}
-	d = dequeue();
+	d = dequeue(q);
 	if (!d) {
 		errno = EAGAIN;
 		return -1;
@@ -732,7 +754,7 @@ ssize_t recv(int fd, void *buf, size_t len, int flags)
 			       dlsym(RTLD_NEXT, "recv");
 		return real(fd, buf, len, flags);
 	}
-	return take(buf, len, flags);
+	return take(answers_of(fd), buf, len, flags);
 }
 
 int recvmmsg(int fd, struct mmsghdr *msgs, unsigned int vlen, int flags,
@@ -740,6 +762,7 @@ int recvmmsg(int fd, struct mmsghdr *msgs, unsigned int vlen, int flags,
 {
 	static int (*real)(int, struct mmsghdr *, unsigned int, int,
 			   struct timespec *);
+	struct answers *q;
 	unsigned int i;
 	ssize_t n;
 
@@ -750,8 +773,9 @@ int recvmmsg(int fd, struct mmsghdr *msgs, unsigned int vlen, int flags,
 			       dlsym(RTLD_NEXT, "recvmmsg");
 		return real(fd, msgs, vlen, flags, timeout);
 	}
+	q = answers_of(fd);
 	for (i = 0; i < vlen; i++) {
-		n = take(msgs[i].msg_hdr.msg_iov[0].iov_base,
+		n = take(q, msgs[i].msg_hdr.msg_iov[0].iov_base,
 			 msgs[i].msg_hdr.msg_iov[0].iov_len, 0);
 		if (n < 0)
 			return i ? (int)i : -1;

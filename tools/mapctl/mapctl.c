@@ -26,6 +26,7 @@ static const struct {
 	{ "show", show_main, "show MAP domains as the kernel sees them" },
 	{ "lookup", lookup_main, "find the CE of an IPv4 address and port, or of an IPv6 address" },
 	{ "stats", stats_main, "show the per-reason counters of MAP devices" },
+	{ "link", link_main, "add, change, delete or show mape devices (as ip link)" },
 };
 
 /* Messages kept back by mapctl_err_hold(), one after the other. */
@@ -134,6 +135,37 @@ void usage_error(const char *cmd, void (*usage)(FILE *f))
 			   PROG_NAME, cmd);
 	else
 		usage(stderr);
+}
+
+int run_subcommand(int argc, char *argv[], const struct subcommand *subs,
+		   size_t n, void (*usage)(FILE *f))
+{
+	char names[128];
+	size_t i, len = 0;
+
+	if (argc == 2 && is_help(argv[1])) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc < 2) {
+		usage_error(argv[0], usage);
+		return 1;
+	}
+	if (argc == 3 && is_help(argv[2])) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (!strcmp(argv[1], subs[i].name))
+			return subs[i].run(argc - 2, argv + 2);
+	/* "add, del, show or flush" */
+	names[0] = '\0';
+	for (i = 0; i < n && len < sizeof(names); i++)
+		len += snprintf(names + len, sizeof(names) - len, "%s%s",
+				!i ? "" : i + 1 < n ? ", " : " or ",
+				subs[i].name);
+	mapctl_err("%s %s: unknown command (%s)", argv[0], argv[1], names);
+	return 1;
 }
 
 static void usage(FILE *f)

@@ -39,6 +39,7 @@ int rule_main(int argc, char *argv[]);
 int show_main(int argc, char *argv[]);
 int lookup_main(int argc, char *argv[]);
 int stats_main(int argc, char *argv[]);
+int link_main(int argc, char *argv[]);
 
 /* One command line without the program name, as main() runs it. */
 int mapctl_run(int argc, char *argv[]);
@@ -65,6 +66,19 @@ bool mapctl_err_release(bool print);
 
 /* True when arg asks for help: "help", "-h" or "--help". */
 bool is_help(const char *arg);
+
+/*
+ * A command made of subcommands (rule, link): argv[1] names the one to run
+ * with the arguments after it. Help and a missing subcommand as for any
+ * command; "CMD SUB help" prints the command's usage too.
+ */
+struct subcommand {
+	const char *name;
+	int (*run)(int argc, char *argv[]);
+};
+
+int run_subcommand(int argc, char *argv[], const struct subcommand *subs,
+		   size_t n, void (*usage)(FILE *f));
 
 /*
  * A command run without its arguments: the usage on stderr, or in a batch

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Generic netlink to the mape module. See netlink.h.
+ * Generic netlink to the mape module, and rtnetlink for its links. See
+ * netlink.h.
  *
  * The pipeline: a request is appended to a send buffer and to a ring of
  * pending requests {seq, batch line, command}. The buffer goes out in one
@@ -16,6 +17,7 @@
 #define _GNU_SOURCE	/* recvmmsg(), vasprintf() */
 #include <errno.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -70,6 +72,14 @@ static struct {
 	unsigned int behind, behind_ok, behind_first, behind_last;
 } nl;
 
+/* The rtnetlink socket, for links: queries only, no pipeline. */
+static struct {
+	struct nl_sock *sk;
+	int fd;
+	u32 port;
+	u32 seq;
+} rt;
+
 static struct pending *ring_at(unsigned int i)
 {
 	return &nl.ring[(nl.head + i) % WINDOW_MAX];
@@ -112,24 +122,43 @@ static void fail(const struct pending *p, const char *fmt, ...)
 	free(msg);
 }
 
+/*
+ * A socket of protocol ("a generic netlink" socket, for messages) whose
+ * errors carry extack messages without the request echoed back; NULL
+ * after saying why.
+ */
+static struct nl_sock *sock_open(int protocol, const char *what)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int one = 1, err, fd;
+
+	if (!sk) {
+		mapctl_err("out of memory");
+		return NULL;
+	}
+	err = nl_connect(sk, protocol);
+	if (err < 0) {
+		mapctl_err("cannot open %s socket: %s", what, nl_geterror(err));
+		nl_socket_free(sk);
+		return NULL;
+	}
+	/* Older kernels lack these; their errors just come without text. */
+	fd = nl_socket_get_fd(sk);
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	return sk;
+}
+
 static bool nl_open(void)
 {
 	socklen_t sl;
-	int one = 1, size, err;
+	int size, err;
 
 	if (nl.sk)
 		return true;
-	nl.sk = nl_socket_alloc();
-	if (!nl.sk) {
-		mapctl_err("out of memory");
+	nl.sk = sock_open(NETLINK_GENERIC, "a generic netlink");
+	if (!nl.sk)
 		return false;
-	}
-	err = genl_connect(nl.sk);
-	if (err < 0) {
-		mapctl_err("cannot open a generic netlink socket: %s",
-			   nl_geterror(err));
-		goto free;
-	}
 	err = genl_ctrl_resolve(nl.sk, MAPE_GENL_NAME);
 	if (err == -NLE_OBJ_NOTFOUND) {
 		mapctl_err("the mape kernel module is not loaded (generic netlink family %s not found)",
@@ -145,10 +174,6 @@ static bool nl_open(void)
 	nl.fd = nl_socket_get_fd(nl.sk);
 	nl.port = nl_socket_get_local_port(nl.sk);
 	nl.seq = nl_socket_use_seq(nl.sk);
-
-	/* Older kernels lack these; their errors just come without text. */
-	setsockopt(nl.fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(nl.fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 
 	/* Beyond net.core.rmem_max with CAP_NET_ADMIN, else up to it. */
 	size = RCVBUF_WANT;
@@ -183,6 +208,10 @@ free:
 
 void mapctl_nl_close(void)
 {
+	if (rt.sk) {
+		nl_socket_free(rt.sk);
+		rt.sk = NULL;
+	}
 	if (!nl.sk)
 		return;
 	mapctl_nl_drain();
@@ -236,14 +265,15 @@ static const char *const rule_attr_names[MAPE_RULE_A_MAX + 1] = {
 	[MAPE_RULE_A_PSID] = "MAPE_RULE_A_PSID",
 };
 
-static const char *missing_name(struct nlattr **tb, char buf[32])
+static const char *missing_name(struct nlattr **tb, bool genl, char buf[32])
 {
 	u32 type = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
 
-	if (tb[NLMSGERR_ATTR_MISS_NEST]) {
+	/* Names for the mape family's attributes, numbers for rtnetlink's. */
+	if (genl && tb[NLMSGERR_ATTR_MISS_NEST]) {
 		if (type <= MAPE_RULE_A_MAX && rule_attr_names[type])
 			return rule_attr_names[type];
-	} else if (type <= MAPE_A_MAX && attr_names[type]) {
+	} else if (genl && type <= MAPE_A_MAX && attr_names[type]) {
 		return attr_names[type];
 	}
 	snprintf(buf, 32, "%u", type);
@@ -258,11 +288,12 @@ static const struct nla_policy ext_policy[NLMSGERR_ATTR_MAX + 1] = {
 
 /*
  * The answer to a request: error 0 or a negative errno from an NLMSG_ERROR
- * or NLMSG_DONE h, whose extack attributes follow `off` bytes of payload.
+ * or NLMSG_DONE h, whose extack attributes follow `off` bytes of payload;
+ * genl: from the mape family, else rtnetlink.
  * Prints the error, or the kernel's warning on success; returns error.
  */
 static int answer(const struct pending *p, const char *what, int error,
-		  struct nlmsghdr *h, size_t off)
+		  struct nlmsghdr *h, size_t off, bool genl)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { NULL };
 	const char *msg = NULL;
@@ -290,7 +321,7 @@ static int answer(const struct pending *p, const char *what, int error,
 		fail(p, "%s: %s (%s)", what, msg, strerror(-error));
 	else if (tb[NLMSGERR_ATTR_MISS_TYPE])
 		fail(p, "%s: missing attribute %s (%s)", what,
-		     missing_name(tb, buf), strerror(-error));
+		     missing_name(tb, genl, buf), strerror(-error));
 	else
 		fail(p, "%s: %s", what, strerror(-error));
 	return error;
@@ -351,7 +382,8 @@ static void pipeline_ack(struct nlmsghdr *h)
 		if (was_failed)
 			behind(p, !e->error);
 		else
-			answer(p, p->what, e->error, h, ack_tlv_offset(h));
+			answer(p, p->what, e->error, h, ack_tlv_offset(h),
+			       true);
 	}
 	ring_pop();
 }
@@ -511,11 +543,13 @@ static const struct nla_policy attr_policy[MAPE_A_MAX + 1] = {
 	[MAPE_A_STATS] = { .type = NLA_NESTED },
 };
 
-/* One message of a query's answer; true when it ends the answer. */
-static bool query_msg(struct nlmsghdr *h, const char *what,
-		      mapctl_nl_reply reply, void *arg, bool *ok)
+/*
+ * One message of a query's answer; true when it ends the answer. After
+ * one() failed the rest is read, not looked at.
+ */
+static bool query_msg(struct nlmsghdr *h, const char *what, bool genl,
+		      mapctl_rtnl_reply one, void *arg, bool *ok)
 {
-	struct nlattr *tb[MAPE_A_MAX + 1];
 	int error;
 
 	switch (h->nlmsg_type) {
@@ -526,34 +560,33 @@ static bool query_msg(struct nlmsghdr *h, const char *what,
 			return true;
 		}
 		error = ((struct nlmsgerr *)nlmsg_data(h))->error;
-		if (answer(NULL, what, error, h, ack_tlv_offset(h)))
+		if (answer(NULL, what, error, h, ack_tlv_offset(h), genl))
 			*ok = false;
 		return true;
 	case NLMSG_DONE:
 		error = 0;
 		if (nlmsg_datalen(h) >= (int)sizeof(int))
 			memcpy(&error, nlmsg_data(h), sizeof(int));
-		if (answer(NULL, what, error, h, sizeof(int)))
+		if (answer(NULL, what, error, h, sizeof(int), genl))
 			*ok = false;
 		return true;
 	case NLMSG_NOOP:
 	case NLMSG_OVERRUN:
 		return false;
 	}
-	if (h->nlmsg_type != nl.family || !*ok)
-		return false;
-	if (genlmsg_parse(h, 0, tb, MAPE_A_MAX, attr_policy) < 0) {
-		mapctl_err("%s: malformed reply from the kernel", what);
-		*ok = false;
-		return false;
-	}
-	if (!reply(tb, arg))
+	if (*ok && one && !one(h, arg))
 		*ok = false;
 	return false;
 }
 
-bool mapctl_nl_query(struct nl_msg *msg, const char *what,
-		     mapctl_nl_reply reply, void *arg)
+/*
+ * Takes msg: sends it on fd, the socket of port, and reads its answer,
+ * one() for each message that is not control (genl_answer() adapts the
+ * mape family's). A do asks for an ack: every answer ends with a control
+ * message. (NLM_F_EXCL of a create is one of NLM_F_DUMP's two bits.)
+ */
+static bool query(int fd, u32 port, u32 *seqp, bool genl, struct nl_msg *msg,
+		  const char *what, mapctl_rtnl_reply one, void *arg)
 {
 	static char buf[QUERY_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
 	struct nlmsghdr *h = nlmsg_hdr(msg);
@@ -562,15 +595,11 @@ bool mapctl_nl_query(struct nl_msg *msg, const char *what,
 	int len;
 	u32 seq;
 
-	if (!mapctl_nl_drain()) {
-		nlmsg_free(msg);
-		return false;
-	}
-	if (!(h->nlmsg_flags & NLM_F_DUMP))
+	if ((h->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
 		h->nlmsg_flags |= NLM_F_ACK;
-	seq = h->nlmsg_seq = ++nl.seq;
+	seq = h->nlmsg_seq = ++*seqp;
 	do
-		n = send(nl.fd, h, h->nlmsg_len, 0);
+		n = send(fd, h, h->nlmsg_len, 0);
 	while (n < 0 && errno == EINTR);
 	nlmsg_free(msg);
 	if (n < 0) {
@@ -579,7 +608,7 @@ bool mapctl_nl_query(struct nl_msg *msg, const char *what,
 		return false;
 	}
 	while (!done) {
-		n = recv(nl.fd, buf, sizeof(buf), MSG_TRUNC);
+		n = recv(fd, buf, sizeof(buf), MSG_TRUNC);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -595,17 +624,89 @@ bool mapctl_nl_query(struct nl_msg *msg, const char *what,
 		len = n;
 		for (h = (struct nlmsghdr *)buf; !done && nlmsg_ok(h, len);
 		     h = nlmsg_next(h, &len)) {
-			if (h->nlmsg_pid != nl.port || h->nlmsg_seq != seq)
+			if (h->nlmsg_pid != port || h->nlmsg_seq != seq)
 				continue;
 			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
 				intr = true;
-			done = query_msg(h, what, reply, arg, &ok);
+			done = query_msg(h, what, genl, one, arg, &ok);
 		}
 	}
 	if (intr && ok)
 		mapctl_err("%s: warning: the kernel's tables changed during the dump; it may have missed or repeated entries",
 			   what);
 	return ok;
+}
+
+struct genl_query {
+	const char *what;
+	mapctl_nl_reply reply;
+	void *arg;
+};
+
+static bool genl_answer(struct nlmsghdr *h, void *arg)
+{
+	const struct genl_query *q = arg;
+	struct nlattr *tb[MAPE_A_MAX + 1];
+
+	if (h->nlmsg_type != nl.family)
+		return true;
+	if (genlmsg_parse(h, 0, tb, MAPE_A_MAX, attr_policy) < 0) {
+		mapctl_err("%s: malformed reply from the kernel", q->what);
+		return false;
+	}
+	return q->reply(tb, q->arg);
+}
+
+bool mapctl_nl_query(struct nl_msg *msg, const char *what,
+		     mapctl_nl_reply reply, void *arg)
+{
+	struct genl_query q = { .what = what, .reply = reply, .arg = arg };
+
+	if (!mapctl_nl_drain()) {
+		nlmsg_free(msg);
+		return false;
+	}
+	return query(nl.fd, nl.port, &nl.seq, true, msg, what, genl_answer,
+		     &q);
+}
+
+static bool rt_open(void)
+{
+	if (rt.sk)
+		return true;
+	rt.sk = sock_open(NETLINK_ROUTE, "an rtnetlink");
+	if (!rt.sk)
+		return false;
+	rt.fd = nl_socket_get_fd(rt.sk);
+	rt.port = nl_socket_get_local_port(rt.sk);
+	rt.seq = nl_socket_use_seq(rt.sk);
+	return true;
+}
+
+struct nl_msg *mapctl_rtnl_msg(int type, int flags, int ifindex)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+	struct nl_msg *msg = nlmsg_alloc_size(REQUEST_MAX);
+
+	if (!msg || !nlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, type, 0,
+			       flags | NLM_F_REQUEST) ||
+	    nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		mapctl_err("out of memory");
+		return NULL;
+	}
+	return msg;
+}
+
+bool mapctl_rtnl_query(struct nl_msg *msg, const char *what,
+		       mapctl_rtnl_reply reply, void *arg)
+{
+	/* After the mape family's requests of the batch lines before. */
+	if (!mapctl_nl_drain() || !rt_open()) {
+		nlmsg_free(msg);
+		return false;
+	}
+	return query(rt.fd, rt.port, &rt.seq, false, msg, what, reply, arg);
 }
 
 static const struct nla_policy rule_policy[MAPE_RULE_A_MAX + 1] = {

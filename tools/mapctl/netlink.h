@@ -2,7 +2,8 @@
 /*
  * The one file that talks to the kernel: generic netlink family "mape"
  * (include/uapi/linux/mape.h), through libnl-genl-3 for the socket, the
- * family and the attributes, and plain send/recv for the traffic.
+ * family and the attributes, and plain send/recv for the traffic; and
+ * rtnetlink for the mape links, on a socket of its own.
  *
  * One socket and one resolved family per process, opened by the first
  * mapctl_nl_msg(). Requests answered by an acknowledgement only (rule add,
@@ -55,6 +56,19 @@ int mapctl_nl_per_dev(int argc, char *argv[], u8 cmd, const char *what,
 void mapctl_nl_pipeline(bool on);
 bool mapctl_nl_drain(void);
 void mapctl_nl_close(void);
+
+/*
+ * rtnetlink, for mapctl link. mapctl_rtnl_msg() is a request of type
+ * RTM_*LINK with its struct ifinfomsg; it opens nothing. The query takes
+ * msg: it waits for the mape family's requests still in flight (earlier
+ * batch lines), opens the socket on first use, sends, and runs reply(),
+ * if not NULL, for each message of the answer that is not control. The
+ * errors are reported as for the mape family.
+ */
+struct nl_msg *mapctl_rtnl_msg(int type, int flags, int ifindex);
+typedef bool (*mapctl_rtnl_reply)(struct nlmsghdr *h, void *arg);
+bool mapctl_rtnl_query(struct nl_msg *msg, const char *what,
+		       mapctl_rtnl_reply reply, void *arg);
 
 /* Reply attributes: MAPE_A_RULE and MAPE_A_CE nests; false if malformed. */
 bool mapctl_nl_get_rule(struct nlattr *nest, u8 *type, struct mape_rule *r);

@@ -5,8 +5,6 @@
  * keywords rule add takes.
  */
 
-#include <string.h>
-
 #include "mapfmt.h"
 #include "netlink.h"
 
@@ -258,33 +256,12 @@ static int show(int argc, char *argv[])
 
 int rule_main(int argc, char *argv[])
 {
-	static const struct {
-		const char *name;
-		int (*run)(int argc, char *argv[]);
-	} cmds[] = {
+	static const struct subcommand cmds[] = {
 		{ "add", add },
 		{ "del", del },
 		{ "show", show },
 		{ "flush", flush },
 	};
-	size_t i;
 
-	if (argc == 2 && is_help(argv[1])) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc < 2) {
-		usage_error("rule", usage);
-		return 1;
-	}
-	if (argc == 3 && is_help(argv[2])) {
-		usage(stdout);
-		return 0;
-	}
-	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].run(argc - 2, argv + 2);
-	mapctl_err("rule %s: unknown command (add, del, show or flush)",
-		   argv[1]);
-	return 1;
+	return run_subcommand(argc, argv, cmds, ARRAY_SIZE(cmds), usage);
 }
