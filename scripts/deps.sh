@@ -16,6 +16,7 @@ PKGS=(
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping python3-scapy tcpdump iperf3 nftables conntrack
 	ethtool netcat-openbsd jq strace socat linux-perf dkms debootstrap
+	kea-dhcp6-server dhcpcd-base
 )
 
 # Each kernel's headers (the module's build) and source (KUnit on UML).
