@@ -68,6 +68,7 @@ vm()
 step "build" build
 step "style (checkpatch; warnings and sparse on each kernel)" scripts/style.sh
 step "mapctl on the host" selftests/mapctl/calc.sh
+step "mapctl ce: DHCPv6 rules and BMR selection on the host" selftests/mapctl/ce.sh
 step "mapctl commands on the host" selftests/mapctl/args.sh
 step "ip plugin on the host" iproute2-plugin/test-args.sh
 step "DKMS build and install on the host (nothing loaded)" selftests/dkms.sh

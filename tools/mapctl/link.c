@@ -379,6 +379,76 @@ static struct nl_msg *newlink(const char *cmd, int flags, int argc,
 	return msg;
 }
 
+/* For mapctl ce, which builds a device from these commands. */
+
+/* A dump of the mape devices: the index of the one called name. */
+struct named {
+	const char *name;
+	int ifindex;
+};
+
+static bool named_one(struct nlmsghdr *h, void *arg)
+{
+	struct named *q = arg;
+	struct link l;
+
+	if (h->nlmsg_type != RTM_NEWLINK)
+		return true;
+	if (!parse_link(h, &l)) {
+		mapctl_err("link: malformed reply from the kernel");
+		return false;
+	}
+	if (is_mape(&l) && !strcmp(l.name, q->name))
+		q->ifindex = l.ifindex;
+	return true;
+}
+
+int link_find_mape(const char *name)
+{
+	struct named q = { .name = name };
+	struct nl_msg *msg = getlink(NULL);
+
+	if (!msg || !mapctl_rtnl_query(msg, "link show", named_one, &q))
+		return -1;
+	return q.ifindex;
+}
+
+/* Into a request that is never sent: the keywords' own messages. */
+bool link_check_keywords(int argc, char *argv[])
+{
+	struct nl_msg *msg = mapctl_rtnl_msg(RTM_NEWLINK, 0, 0);
+	int ret;
+
+	if (!msg)
+		return false;
+	ret = put_linkinfo(msg, argc, argv);
+	nlmsg_free(msg);
+	if (ret > 0)
+		mapctl_err("help is no link keyword here");
+	return !ret;
+}
+
+bool link_set_up(const char *name)
+{
+	char what[WHAT_LEN];
+	struct ifinfomsg *ifi;
+	struct nl_msg *msg;
+
+	snprintf(what, WHAT_LEN, "link set %s up", name);
+	msg = mapctl_rtnl_msg(RTM_NEWLINK, 0, 0);
+	if (!msg)
+		return false;
+	ifi = nlmsg_data(nlmsg_hdr(msg));
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	if (nla_put_string(msg, IFLA_IFNAME, name) < 0) {
+		nlmsg_free(msg);
+		mapctl_err("link: request too large");
+		return false;
+	}
+	return mapctl_rtnl_query(msg, what, NULL, NULL);
+}
+
 static int add(int argc, char *argv[])
 {
 	char what[WHAT_LEN];

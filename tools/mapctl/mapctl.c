@@ -27,6 +27,7 @@ static const struct {
 	{ "lookup", lookup_main, "find the CE of an IPv4 address and port, or of an IPv6 address" },
 	{ "stats", stats_main, "show the per-reason counters of MAP devices" },
 	{ "link", link_main, "add, change, delete or show mape devices (as ip link)" },
+	{ "ce", ce_main, "a CE from DHCPv6's MAP-E rules and its delegated prefix" },
 };
 
 /* Messages kept back by mapctl_err_hold(), one after the other. */

@@ -41,6 +41,18 @@ int lookup_main(int argc, char *argv[]);
 int stats_main(int argc, char *argv[]);
 int link_main(int argc, char *argv[]);
 
+int ce_main(int argc, char *argv[]);
+
+/*
+ * What mapctl ce builds on, beside link_main() and rule_main() themselves.
+ * link_find_mape(): the ifindex of mape device name, 0 when there is none,
+ * -1 after an error. link_check_keywords(): the link keywords checked as
+ * link add would, nothing sent. link_set_up(): IFF_UP on device name.
+ */
+int link_find_mape(const char *name);
+bool link_check_keywords(int argc, char *argv[]);
+bool link_set_up(const char *name);
+
 /* One command line without the program name, as main() runs it. */
 int mapctl_run(int argc, char *argv[]);
 
