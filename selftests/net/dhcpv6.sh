@@ -181,6 +181,9 @@ dhcpcd_ctl()
 	nsenter -t "$dhcpcd_pid" -m -n dhcpcd -6 -f "$tmp/dhcpcd.conf" "$@" wan
 }
 
+# lease_has HEX: dhcpcd -U shows option 94 as HEX.
+lease_has() { dhcpcd_ctl -U 2>&1 | grep -q "mape_raw=.\?$1"; }
+
 # kea_reload HEX: new option 94 on the server (SIGHUP: Kea rereads its
 # file), then a rebind, whose REPLY brings it.
 kea_reload()
@@ -331,6 +334,7 @@ check_eq "phase 1: the FMR (flag F) beside the BMR, the non-matching rule no BMR
 check_eq "phase 1: napt on, MAPE_LINK_OPTIONS applied" \
 	"$(ip -n dce -d -j link show dev mape0 | jq -r '.[0].linkinfo.info_data | "\(.napt) \(.hoplimit)"')" \
 	"on 32"
+check "dhcpcd -U (README's troubleshooting): option 94 as hex" lease_has "$HEX1"
 traffic "phase 1" 192.0.2.171 8 6 7000 7100 252 63
 
 # 5. A renewal with the same rules and prefix changes nothing: same device,
@@ -361,7 +365,8 @@ traffic "phase 2" 192.0.2.235 8 4 7001 7101 240 15
 n=$(nruns REBIND6)
 check "kea: no option 94, dhcpcd rebinding" kea_reload ""
 check "no option 94: mape0 removed" wait_until 30 no_mape0
-check "no option 94: the lease itself stays (REBIND6)" hook_ran REBIND6 $((n + 1))
+check "no option 94: the lease itself stays (REBIND6)" \
+	wait_until 10 hook_ran REBIND6 $((n + 1))
 
 # 8. Rules that match no delegated prefix: no device, and the hook says
 # why with mapctl's own words in dhcpcd's log.
