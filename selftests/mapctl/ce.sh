@@ -188,5 +188,22 @@ check_fail "ce up: br-addr is the rules'" "br-addr: set by mapctl ce" \
 	"$MAPCTL" ce up m0 rules "$ONE" end-user-prefix $PD br-addr 2001:db8::1
 check_fail "ce down: bad name" "not a valid device name" "$MAPCTL" ce down a/b
 
+# Option 94 payloads damaged at random (fixed seed): each one a clean
+# refusal or a plan, never a crash.
+RANDOM=7
+bad=
+for i in $(seq 400); do
+	h=$HEX$HEX
+	case $((i % 4)) in
+	0) h=${h:0:$((RANDOM % ${#h} & ~1))} ;;
+	*) p=$((RANDOM % ${#h}))
+	   h=${h:0:p}$(printf '%x' $((RANDOM % 16)))${h:p+1} ;;
+	esac
+	"$MAPCTL" ce plan s46 "$h" end-user-prefix $PD >/dev/null 2>&1
+	rc=$?
+	[ $rc -le 3 ] && [ $rc -ne 1 ] || { bad="$h exit $rc"; break; }
+done
+check_eq "400 damaged option 94 payloads: exit 0, 2 or 3" "$bad" ""
+
 echo "$npass passed, $nfail failed"
 ksft_exit

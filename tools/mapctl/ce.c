@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "netlink.h"
 #include "s46.h"
 
 /* Exit statuses beside 0 and 1; the shells turn them into error codes. */
@@ -428,6 +429,7 @@ static int ce_up(struct ce *c, const char *dev)
 	if (link_set_up(dev))
 		return 0;
 undo:
+	mapctl_nl_recover();
 	link_cmd("del", dev, 0, NULL);
 	return 1;
 }

@@ -492,6 +492,17 @@ bool mapctl_nl_drain(void)
 	return false;
 }
 
+void mapctl_nl_recover(void)
+{
+	if (nl.pipelined || !nl.failed)
+		return;
+	/* Without a pipeline the failed request was the only one. */
+	drop_unsent();
+	nl.failed = false;
+	nl.failed_line = 0;
+	nl.behind = nl.behind_ok = 0;
+}
+
 bool mapctl_nl_submit(struct nl_msg *msg, const char *what)
 {
 	struct nlmsghdr *h = nlmsg_hdr(msg);

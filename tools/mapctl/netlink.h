@@ -58,6 +58,13 @@ bool mapctl_nl_drain(void);
 void mapctl_nl_close(void);
 
 /*
+ * Outside a batch, lets requests go again after one failed, for a command
+ * that cleans up after its own failure (mapctl ce up). A batch stays
+ * stopped.
+ */
+void mapctl_nl_recover(void);
+
+/*
  * rtnetlink, for mapctl link. mapctl_rtnl_msg() is a request of type
  * RTM_*LINK with its struct ifinfomsg; it opens nothing. The query takes
  * msg: it waits for the mape family's requests still in flight (earlier
