@@ -89,6 +89,8 @@ fuzzers:
 fuzz: all fuzzers
 	selftests/vm/run --timeout 3600 -- selftests/fuzz/run.sh --full $(FUZZ_ARGS)
 
+# The dhcpcd hook (tools/dhcpcd/README) goes where Debian's runner looks,
+# whatever PREFIX; an edited settings file is kept.
 install: all
 	$(KMAKE) INSTALL_MOD_PATH=$(DESTDIR) modules_install
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
@@ -96,6 +98,11 @@ install: all
 	install -D -m 0644 iproute2-plugin/link_mape.so $(DESTDIR)$(IP_LIB_DIR)/link_mape.so
 	install -D -m 0644 Documentation/man/mapctl.8 $(DESTDIR)$(MANDIR)/man8/mapctl.8
 	install -D -m 0644 Documentation/man/ip-link-mape.8 $(DESTDIR)$(MANDIR)/man8/ip-link-mape.8
+	install -D -m 0644 tools/dhcpcd/60-mape $(DESTDIR)/usr/lib/dhcpcd/dhcpcd-hooks/60-mape
+	[ -e $(DESTDIR)/etc/default/mape-dhcpcd ] || \
+		install -D -m 0644 tools/dhcpcd/mape-dhcpcd.default $(DESTDIR)/etc/default/mape-dhcpcd
+	install -D -m 0644 tools/dhcpcd/dhcpcd.conf.example \
+		$(DESTDIR)$(PREFIX)/share/doc/mape/dhcpcd.conf.example
 
 clean:
 	-$(KMAKE) clean
