@@ -163,7 +163,13 @@ refused "bad BR" 2 "'br=2001:db8::g': not an IPv6 address" rules "${ONE/br=2001:
 refused "no BR" 2 "rule 1: br is missing" rules "${ONE/br=2001:db8:ffff::1,/}" end-user-prefix $PD
 refused "no ipv6prefix" 2 "rule 1: '': ipv6prefix is missing" rules "${ONE/ipv6prefix=2001:db8:ff00::,/}" end-user-prefix $PD
 refused "prefix and /len disagree" 2 "prefix6len.*differs" rules "${ONE/ff00::,/ff00::\/48,}" end-user-prefix $PD
-refused "second rule bad, first fine" 2 "rule 2: rule IPv4 prefix has bits" rules "${TWO/198.51.100.0/198.51.100.1}" end-user-prefix $PD
+plan rules "${TWO/198.51.100.0/198.51.100.1}" end-user-prefix $PD
+want "a bad rule that is neither BMR nor FMR: not used, not refused" .bmr.rule_ipv4 '"192.0.2.0/24"'
+refused "... the same rule as the BMR" 2 "rule 2: rule IPv4 prefix has bits" \
+	rules "${TWO/198.51.100.0/198.51.100.1}" end-user-prefix 2001:db8:ee01:2300::/56
+BADFMR="${TWO#* }"
+refused "a bad FMR, the BMR fine" 2 "rule 2: rule IPv4 prefix has bits" \
+	rules "$ONE fmr,${BADFMR/198.51.100.0/198.51.100.1}" end-user-prefix $PD
 refused "psid not left-aligned" 2 "psid 3 has bits beyond psidlen 4 .*PSID 0 is 0" \
 	rules 'type=map-e,ealen=0,prefix4len=32,prefix6len=56,ipv4prefix=192.0.2.9,ipv6prefix=2001:db8:ff12:3400::,psidlen=4,psid=3,br=2001:db8:ffff::1' end-user-prefix $PD
 refused "fmr without ealen" 2 "rule 1: an fmr needs ealen" rules "fmr,${ONE/ealen=16,/}" end-user-prefix $PD

@@ -70,6 +70,14 @@ check_eq "  the /40 FMR beside the /44 BMR" "$(m rule show dev m0 | cut -d' ' -f
 	"bmr 198.51.100.0/24
 fmr 192.0.2.0/24"
 
+# EA-bits length 0: the PSID provisioned (left-aligned in the text), so
+# rule add carries every keyword: psid-len and psid too.
+check "ce up: ealen 0, provisioned PSID 3/4" m ce up m0 \
+	rules 'type=map-e,ealen=0,prefix4len=32,prefix6len=56,ipv4prefix=192.0.2.9,ipv6prefix=2001:db8:ff12:3400::,offset=4,psidlen=4,psid=12288,br=2001:db8:ffff::1' \
+	end-user-prefix $PD
+check_eq "  the rule as given" "$(m rule show dev m0)" \
+	"dev m0 bmr rule-ipv6 2001:db8:ff12:3400::/56 rule-ipv4 192.0.2.9/32 ea-len 0 psid-offset 4 psid-len 4 psid 0x3"
+
 # 3. Never half-configured.
 before=$(m link show m0; m rule show dev m0)
 check_fail "bad link keyword: refused" "^mapctl: dev nosuch: no such device$" \

@@ -207,12 +207,13 @@ static int plan(struct ce *c)
 	    !s46_parse_hex(c->source, &c->rules))
 		return CE_BAD_SOURCE;
 	/*
-	 * A bad rule is refused even when another one would do; one without
-	 * ealen only once it is the BMR, whose end-user prefix completes it.
+	 * Every FMR is installed, so a bad one is refused even when the BMR
+	 * would do. A rule that is neither (the BMRs of other CEs of the
+	 * domain, RFC 7598 section 4.1) is checked only if it is the BMR.
 	 */
 	for (i = 0; i < c->rules.n; i++) {
 		s = &c->rules.v[i];
-		if ((s->fmr || s->has_ea) && (ret = complete(c, s, 0)))
+		if (s->fmr && (ret = complete(c, s, 0)))
 			return ret;
 	}
 	if (!c->n_eu) {
@@ -254,8 +255,11 @@ static int plan(struct ce *c)
 	return 0;
 }
 
-/* "rule add dev NAME TYPE RULE" arguments: their text lives in buf. */
-#define RULE_ARGC	16
+/*
+ * "rule add dev NAME TYPE" and RULE with psid-len and psid: 17 words and
+ * the NULL; their text lives in the buffers.
+ */
+#define RULE_ARGC	18
 struct rule_args {
 	char *argv[RULE_ARGC];
 	int argc;
