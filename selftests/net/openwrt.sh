@@ -48,11 +48,16 @@ DEV=mape-$IF
 tmp=$(mktemp -d)
 pids=
 nat_loaded=
+netifd_pid=
 cleanup()
 {
 	[ -n "$pids" ] && kill $pids 2>/dev/null
+	if [ -n "$netifd_pid" ]; then
+		[ -n "$MAPE_VERBOSE" ] && nf log
+		nf quit
+		wait $netifd_pid
+	fi
 	wait 2>/dev/null
-	[ -n "$MAPE_VERBOSE" ] && [ -d "$tmp/state" ] && nf log
 	topo_cleanup
 	[ -n "$nat_loaded" ] && rmmod mape_nat
 	rm -rf "$tmp"
@@ -61,8 +66,8 @@ trap cleanup EXIT
 
 export MAPE_OWRT_DIR=$OW MAPE_OWRT_STATE=$tmp/state MAPE_OWRT_ROOT=$tmp/root
 export PATH=$OW:$PATH
-# netifd (the stand-in) runs in the CE, so do the handlers and their ubus.
-nf() { ip netns exec ce1 netifd "$@"; }
+# netifd (the stand-in) runs in the CE, and so its handlers.
+nf() { nfctl "$@"; }
 calls() { cat "$tmp/state/calls"; }
 ncalls() { wc -l <"$tmp/state/calls"; }
 # calls_since N: the ubus calls after the N-th, compact JSON a line.
@@ -70,7 +75,7 @@ calls_since() { tail -n +$(($1 + 1)) "$tmp/state/calls"; }
 ndev() { ip -n ce1 -o link show type mape | wc -l; }
 ce_show() { ip netns exec ce1 mapctl -j show dev $DEV | jq -r ".[0].ce | $1"; }
 v4default() { ip -n ce1 -j -4 route show default | jq -r '.[] | "\(.dst) \(.dev)"'; }
-addrs() { ip -n ce1 -j addr show dev $DEV | jq -r '[.[0].addr_info[] | "\(.local)/\(.prefixlen)"] | join(" ")'; }
+addrs() { ip -n ce1 -j addr show dev $DEV scope global | jq -r '[.[0].addr_info[] | "\(.local)/\(.prefixlen)"] | join(" ")'; }
 # wan6 PD...: the dhcpv6 interface wan6, up on device wan, holding the
 # delegated prefixes PD (none: no PD).
 wan6()
@@ -136,6 +141,12 @@ check "mape_nat loaded" test -d /sys/module/mape_nat
 mkdir -p "$tmp/root/lib/netifd/proto" "$tmp/state"
 cp "$top/openwrt/mape/files/mape.sh" "$tmp/root/lib/netifd/proto/"
 cp "$OW/netifd-proto.sh" "$tmp/root/lib/netifd/"
+ip netns exec ce1 netifd &
+netifd_pid=$!
+for _ in $(seq 50); do
+	[ -p "$tmp/state/bus" ] && break
+	sleep 0.2
+done
 
 # 1. The declaration netifd reads at startup ('' dump).
 check "netifd: handlers read" nf init
@@ -292,7 +303,8 @@ expect_error "maptype map-t" UNSUPPORTED_TYPE
 check_eq "  ifstatus shows the error" \
 	"$(jq -c '.interfaces["'$IF'"].errors' "$tmp/state/state.json")" \
 	'[{"subsystem":"mape","code":"UNSUPPORTED_TYPE"}]'
-check_eq "ifdown after a failed setup" "$(nf down $IF)" "$IF: down autostart off"
+check_eq "ifdown after a failed setup: the error stays" "$(nf down $IF)" \
+	"$IF: down errors UNSUPPORTED_TYPE autostart off"
 
 # 9. odhcp6c: its state script (dhcpv6.script's tail: /etc/odhcp6c.user
 # runs each file of /etc/odhcp6c.user.d with "$@") and the hook, with

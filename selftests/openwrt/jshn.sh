@@ -159,10 +159,105 @@ json_load_file()
 	eval "$__cmds"
 }
 
+# json_dump [-i]: the JSON, as `jshn -w` prints it. Compact output is
+# built here in the shell: under QEMU each jq costs half a second, and a
+# handler dumps once per notification. ./jshn -w does the same (and -i).
 json_dump()
 {
-	jshn "$@" ${JSON_PREFIX:+-p "$JSON_PREFIX"} \
-		${JSON_NONEWLINE:+-n} ${JSON_INDENT:+-i} -w
+	local __JOUT=''
+	if [ "$1" = -i ] || [ -n "$JSON_INDENT" ]; then
+		jshn ${JSON_PREFIX:+-p "$JSON_PREFIX"} \
+			${JSON_NONEWLINE:+-n} -i -w
+		return
+	fi
+	__jwalk J_V ''
+	if [ -n "$JSON_NONEWLINE" ]; then
+		printf '%s' "$__JOUT"
+	else
+		printf '%s\n' "$__JOUT"
+	fi
+}
+
+__JNL='
+'
+__JTAB='	'
+__JCR=$(printf '\r')
+
+__jout_str()	# STRING: append it as a JSON string, escaped as json-c does
+{
+	local __s=$1
+	__s=${__s//\\/\\\\}
+	__s=${__s//\"/\\\"}
+	__s=${__s//\//\\/}
+	__s=${__s//$__JNL/\\n}
+	__s=${__s//$__JTAB/\\t}
+	__s=${__s//$__JCR/\\r}
+	__JOUT="$__JOUT\"$__s\""
+}
+
+__jout_num()	# VALUE [bool]: atoll(VALUE), or !!atoi(VALUE) with bool
+{
+	local __v=$1 __sign=''
+	while :; do
+		case $__v in
+		[" $__JTAB$__JNL"]*) __v=${__v#?} ;;
+		*) break ;;
+		esac
+	done
+	case $__v in
+	-*) __sign=-; __v=${__v#-} ;;
+	+*) __v=${__v#+} ;;
+	esac
+	__v=${__v%%[!0-9]*}
+	while :; do
+		case $__v in
+		0?*) __v=${__v#0} ;;
+		*) break ;;
+		esac
+	done
+	[ -n "$__v" ] || __v=0
+	[ "$__v" = 0 ] && __sign=''
+	if [ -n "$2" ]; then
+		[ "$__v" = 0 ] && __JOUT="${__JOUT}false" || __JOUT="${__JOUT}true"
+	else
+		__JOUT="$__JOUT$__sign$__v"
+	fi
+}
+
+__jwalk()	# CONTAINER: append it, and what it holds, to __JOUT
+{
+	local __t=$1 __keys __k __v __ty __n __set __first=1 __o='{' __c='}'
+	case $__t in
+	J_A*) __o='['; __c=']' ;;
+	esac
+	__JOUT="$__JOUT$__o"
+	__jget __keys "K_$__t"
+	for __k in $__keys; do
+		eval "__set=\${${JSON_PREFIX}${__t}_$__k+1}"
+		__jget __ty "T_${__t}_$__k"
+		if [ -z "$__set" ] || [ -z "$__ty" ]; then
+			continue
+		fi
+		__jget __v "${__t}_$__k"
+		[ -n "$__first" ] && __JOUT="$__JOUT " || __JOUT="$__JOUT, "
+		__first=''
+		case $__t in
+		J_A*) ;;
+		*)
+			__jget __n "N_${__t}_$__k"
+			__jout_str "${__n:-$__k}"
+			__JOUT="$__JOUT: "
+			;;
+		esac
+		case $__ty in
+		string) __jout_str "$__v" ;;
+		int|double) __jout_num "$__v" ;;
+		boolean) __jout_num "$__v" bool ;;
+		null) __JOUT="${__JOUT}null" ;;
+		object|array) __jwalk "$__v" ;;
+		esac
+	done
+	__JOUT="$__JOUT $__c"
 }
 
 # json_get_var DEST KEY [DEFAULT]: DEST = the value of KEY in the open
