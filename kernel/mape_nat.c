@@ -6,8 +6,8 @@
  * its PSID (RFC 7597 section 5.1): a set of 2^a - 1 ranges, which a NAT
  * rule's single contiguous port range cannot express. This module plugs
  * into netfilter's NAT core as nft's nat chains do (a lookup function at
- * NF_INET_POST_ROUTING, priority NF_IP_PRI_NAT_SRC, registered with
- * nf_nat_ipv4_register_fn()), so conntrack does the rest as users know
+ * NF_INET_POST_ROUTING, registered with nf_nat_ipv4_register_fn()), so
+ * conntrack does the rest as users know
  * it: return traffic, related ICMP errors, helpers, timeouts and
  * conntrack -L. For a new connection leaving through such a device it
  * chooses the source port (or ICMP identifier) itself, by a bounded,
@@ -143,11 +143,18 @@ exhausted:
 	return NF_DROP;
 }
 
+/*
+ * One below srcnat: the NAT core runs the first lookup that binds, and of
+ * lookups of equal priority the one registered last. A router's zone
+ * masquerade (OpenWrt's fw4) for the same device, reloaded after napt was
+ * turned on, would otherwise bind first with a port outside the set, and
+ * mape would drop the flow. Devices without napt are left to the others.
+ */
 static const struct nf_hook_ops nat_hook = {
 	.hook		= mape_nat_fn,
 	.pf		= NFPROTO_IPV4,
 	.hooknum	= NF_INET_POST_ROUTING,
-	.priority	= NF_IP_PRI_NAT_SRC,
+	.priority	= NF_IP_PRI_NAT_SRC - 1,
 };
 
 static int nat_attach(struct net *net)

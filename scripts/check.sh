@@ -72,6 +72,7 @@ step "mapctl ce: DHCPv6 rules and BMR selection on the host" selftests/mapctl/ce
 step "mapctl commands on the host" selftests/mapctl/args.sh
 step "ip plugin on the host" iproute2-plugin/test-args.sh
 step "DKMS build and install on the host (nothing loaded)" selftests/dkms.sh
+step "OpenWrt package recipe on the host (no SDK)" openwrt/test-build.sh
 step "fuzzers built" fuzzers
 # Every kernel in turn; its TEST lines start with its series ([6.12]).
 for series in $MAPE_SERIES; do

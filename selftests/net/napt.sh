@@ -155,6 +155,25 @@ ip netns exec srv timeout 30 nc 192.0.2.18 "$FWD" < /dev/null > "$tmp/got"
 check_eq "srv -> 192.0.2.18:$FWD forwarded to lan2:8080" \
 	"$(sha256sum < "$tmp/got")" "$(sha256sum < "$tmp/blob")"
 
+# 5b. A masquerade for the same device, as a router's firewall has for
+# its WAN zone (OpenWrt's fw4), loaded after napt was turned on: netfilter
+# runs the later of two equal-priority NAT lookups first, so mape_nat must
+# come before the srcnat priority, or the masquerade picks ports outside
+# the set and mape drops them.
+ip netns exec ce1 nft -f - <<EOF
+table ip wanmasq {
+	chain srcnat {
+		type nat hook postrouting priority srcnat;
+		oifname "mape0" masquerade
+	}
+}
+EOF
+stats_snapshot ce1
+out=$(ip netns exec lan1 python3 "$dir/napt_flows.py" udp $SRV 7003 50 0)
+check_eq "a WAN masquerade loaded later: mape_nat still maps first" \
+	"$out $(delta ce1 napt_translations) $(delta ce1 port_set)" "50/50 echoed 50 0"
+ip netns exec ce1 nft delete table ip wanmasq
+
 # 6. A CE with an IPv4 prefix of its own and no port sharing (EA bits
 # shorter than 32 - r, RFC 7597 section 5.2): ce4 gets 192.0.2.148/30 and
 # every port, and its LAN is translated into the whole prefix, by the NAT
