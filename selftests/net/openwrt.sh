@@ -75,7 +75,11 @@ calls_since() { tail -n +$(($1 + 1)) "$tmp/state/calls"; }
 ndev() { ip -n ce1 -o link show type mape | wc -l; }
 ce_show() { ip netns exec ce1 mapctl -j show dev $DEV | jq -r ".[0].ce | $1"; }
 v4default() { ip -n ce1 -j -4 route show default | jq -r '.[] | "\(.dst) \(.dev)"'; }
-addrs() { ip -n ce1 -j addr show dev $DEV scope global | jq -r '[.[0].addr_info[] | "\(.local)/\(.prefixlen)"] | join(" ")'; }
+addrs()
+{
+	ip -n ce1 -j addr show dev $DEV | jq -r \
+		'[.[0].addr_info[] | select(.scope == "global") | "\(.local)/\(.prefixlen)"] | join(" ")'
+}
 # wan6 PD...: the dhcpv6 interface wan6, up on device wan, holding the
 # delegated prefixes PD (none: no PD).
 wan6()
@@ -269,14 +273,6 @@ check_eq "  BMR R1 (bmr+fmr), FMR the third, BR the first" \
 	"bmr+fmr rule-ipv6 2001:db8:100::/40 rule-ipv4 192.0.2.0/24;fmr rule-ipv6 2001:db8:ee00::/44 rule-ipv4 10.16.0.0/20 $BR_ADDR"
 check_eq "  the addresses" "$(addrs)" "192.0.2.18/32 2001:db8:112:3400:0:c000:212:34/128"
 check "  traffic" ip netns exec lan ping -c 2 -i 0.2 -W 2 $SRV
-# ea-len 0: the PSID is the rule's, left-aligned (13312 = 0x34 << 8).
-nf config $IF proto=mape tunlink=wan6 \
-	"rule=type=map-e,ealen=0,prefix4len=32,prefix6len=56,ipv4prefix=198.18.2.18,ipv6prefix=2001:db8:112:3400::,offset=6,psidlen=8,psid=13312,br=$BR_ADDR, "
-check_eq "rule with ea-len 0: up" "$(nf ifup $IF)" "$IF: up"
-check_eq "  PSID 0x34 from psid=13312, its ports" \
-	"$(addrs) $(ce_show '"\(.psid) \(.ports[0][0])-\(.ports[0][1])"')" \
-	"198.18.2.18/32 2001:db8:112:3400:0:c612:212:34/128 52 1232-1235"
-
 # 8. Errors: the code, no restart, nothing left (a device was up before).
 # expect_error WHAT CODE: ifup fails with CODE after one setup, no device.
 expect_error()
@@ -306,7 +302,15 @@ check_eq "  ifstatus shows the error" \
 check_eq "ifdown after a failed setup: the error stays" "$(nf down $IF)" \
 	"$IF: down errors UNSUPPORTED_TYPE autostart off"
 
-# 9. odhcp6c: its state script (dhcpv6.script's tail: /etc/odhcp6c.user
+# 9. A rule string with ea-len 0: the PSID is the rule's, left-aligned (13312 = 0x34 << 8).
+nf config $IF proto=mape tunlink=wan6 \
+	"rule=type=map-e,ealen=0,prefix4len=32,prefix6len=56,ipv4prefix=198.18.2.18,ipv6prefix=2001:db8:112:3400::,offset=6,psidlen=8,psid=13312,br=$BR_ADDR, "
+check_eq "rule with ea-len 0: up" "$(nf ifup $IF)" "$IF: up"
+check_eq "  PSID 0x34 from psid=13312, its ports" \
+	"$(addrs) $(ce_show '"\(.psid) \(.ports[0][0])-\(.ports[0][1])"')" \
+	"198.18.2.18/32 2001:db8:112:3400:0:c612:212:34/128 52 1232-1235"
+
+# 10. odhcp6c: its state script (dhcpv6.script's tail: /etc/odhcp6c.user
 # runs each file of /etc/odhcp6c.user.d with "$@") and the hook, with
 # odhcp6c's arguments and environment.
 mkdir -p "$tmp/etc/odhcp6c.user.d"
