@@ -314,7 +314,7 @@ check_eq "  PSID 0x34 from psid=13312, its ports" \
 # runs each file of /etc/odhcp6c.user.d with "$@") and the hook, with
 # odhcp6c's arguments and environment.
 mkdir -p "$tmp/etc/odhcp6c.user.d"
-cp "$top/openwrt/mape/files/odhcp6c-mape.sh" "$tmp/etc/odhcp6c.user.d/mape"
+cp "$top/openwrt/mape/files/odhcp6c-mape.sh" "$tmp/etc/odhcp6c.user.d/mape.sh"
 cat >"$tmp/dhcpv6.script" <<EOF
 #!/bin/sh
 [ -z "\$2" ] && exit 1

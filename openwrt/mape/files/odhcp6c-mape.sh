@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# /etc/odhcp6c.user.d/mape: the mape package's hook in odhcp6c's state
+# /etc/odhcp6c.user.d/mape.sh: the mape package's hook in odhcp6c's state
 # script. OpenWrt's /lib/netifd/dhcpv6.script turns odhcp6c's MAPE
 # variable (OPTION_S46_CONT_MAPE, 94) into an interface only for the map
 # package (it checks for /lib/netifd/proto/map.sh and adds "proto map");
