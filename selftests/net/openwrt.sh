@@ -330,12 +330,26 @@ odhcp6c()
 {
 	ip netns exec ce1 env -i PATH="$PATH" MAPE_OWRT_DIR="$OW" \
 		MAPE_OWRT_STATE="$tmp/state" INTERFACE=wan6 ZONE=wan \
-		MAPE="$MAPE3" PREFIXES="${2:-$PD56,3000,4000,1000,2000}" \
+		MAPE="${MAPE_TEXT:-$MAPE3}" PREFIXES="${2:-$PD56,3000,4000,1000,2000}" \
 		ADDRESSES="2001:db8:f0:11::2/128,3000,4000,1000,2000" \
 		RA_ROUTES="::/0,fe80::1,1800,1024" \
 		busybox sh "$tmp/dhcpv6.script" wan "$1"
 }
 nf down $IF >/dev/null
+# First the text odhcp6c printed for Kea's option 94 (two rules, the
+# first flagged F, two BRs), on a PD of its first rule.
+KEA='fmr,type=map-e,ealen=16,prefix4len=24,prefix6len=40,ipv4prefix=192.0.2.0,ipv6prefix=2001:db8:ff00::,offset=6,psidlen=8,psid=13312,br=2001:db8:ffff::1,br=2001:db8:ffff::2, type=map-e,ealen=12,prefix4len=20,prefix6len=44,ipv4prefix=198.51.100.0,ipv6prefix=2001:db8:ee00::,br=2001:db8:ffff::1,br=2001:db8:ffff::2, '
+wan6 2001:db8:ff12:3400::/56 >/dev/null
+MAPE_TEXT=$KEA odhcp6c bound "2001:db8:ff12:3400::/56,3000,4000,1000,2000"
+check_eq "odhcp6c bound, Kea's option 94: the handler brings it up" \
+	"$(nf dynamic)" "$IF: up"
+check_eq "  BMR the first rule (bmr+fmr), its addresses" \
+	"$(ip netns exec ce1 mapctl rule show dev $DEV | cut -d' ' -f3-7) $(addrs)" \
+	"bmr+fmr rule-ipv6 2001:db8:ff00::/40 rule-ipv4 192.0.2.0/24 192.0.2.18/32 2001:db8:ff12:3400:0:c000:212:34/128"
+MAPE_TEXT=$KEA odhcp6c stopped
+check_eq "  odhcp6c stopped: removed" "$(nf dynamic) $(ndev)" "$IF: removed 0"
+
+# Then this domain's three rules, with traffic.
 wan6 $PD56 >/dev/null
 n0=$(ncalls)
 odhcp6c bound
