@@ -22,8 +22,8 @@
 #                                               handler's mape-<section>
 #
 #   R1 2001:db8:100::/40 -> 192.0.2.0/24  ea-len 16 offset 6 (topo.sh's)
-#   R2 2001:db8:200::/48 -> 198.18.0.0/24 ea-len 16 offset 6 (for /64 PDs)
-#   R3 2001:db8:300::/40 -> 198.18.1.0/24 ea-len 16 offset 4 (legacymap)
+#   R2 2001:db8:200::/48 -> 198.51.100.0/25   ea-len 16 offset 6 (for /64 PDs)
+#   R3 2001:db8:300::/40 -> 198.51.100.128/25 ea-len 16 offset 4 (legacymap)
 # MAPE_VERBOSE=1: the handlers' log (what netifd would log) at the end.
 #
 # shellcheck source-path=SCRIPTDIR disable=SC2086,SC2317
@@ -38,8 +38,8 @@ OW=$(cd "$dir/../openwrt" && pwd)
 # shellcheck disable=SC2034 # topo_cleanup's
 TOPO_NS="srv br core ce1 lan"
 BR2=2001:db8:ffff::2
-R2="rule-ipv6 2001:db8:200::/48 rule-ipv4 198.18.0.0/24 ea-len 16 psid-offset 6"
-R3="rule-ipv6 2001:db8:300::/40 rule-ipv4 198.18.1.0/24 ea-len 16 psid-offset 4"
+R2="rule-ipv6 2001:db8:200::/48 rule-ipv4 198.51.100.0/25 ea-len 16 psid-offset 6"
+R3="rule-ipv6 2001:db8:300::/40 rule-ipv4 198.51.100.128/25 ea-len 16 psid-offset 4"
 PD56=2001:db8:112:3400::/56
 PD56B=2001:db8:112:3500::/56
 IF=wan6_4
@@ -104,7 +104,7 @@ domain()
 	ip -n srv addr add $SRV/24 dev eth0
 	ip -n srv link set eth0 up
 	ip -n srv route add 192.0.2.0/24 via 203.0.113.1
-	ip -n srv route add 198.18.0.0/23 via 203.0.113.1
+	ip -n srv route add 198.51.100.0/24 via 203.0.113.1
 	ip -n br addr add 203.0.113.1/24 dev v4
 	ip -n br link set v4 up
 	ip -n br link add wan type veth peer name to-br netns core
@@ -120,14 +120,14 @@ domain()
 	ip -n br addr add $BR_ADDR/128 dev mape0 nodad
 	ip -n br link set mape0 up
 	ip -n br route add 192.0.2.0/24 dev mape0
-	ip -n br route add 198.18.0.0/24 dev mape0
+	ip -n br route add 198.51.100.0/25 dev mape0
 	ip netns exec br mapctl rule add dev mape0 bmr $RULE || return 1
 	ip netns exec br mapctl rule add dev mape0 bmr $R2 || return 1
 	ip -n br link add mapel type mape role br br-addr $BR2 ifid draft03 ||
 		return 1
 	ip -n br addr add $BR2/128 dev mapel nodad
 	ip -n br link set mapel up
-	ip -n br route add 198.18.1.0/24 dev mapel
+	ip -n br route add 198.51.100.128/25 dev mapel
 	ip netns exec br mapctl rule add dev mapel bmr $R3 || return 1
 
 	topo_ce_wan ce1 11 2001:db8:100::/40 || return 1
@@ -237,40 +237,40 @@ check "  traffic" ip netns exec lan ping -c 2 -i 0.2 -W 2 $SRV
 
 # 5. A /64 PD (R2, 2001:db8:200::/48).
 wan6 2001:db8:200:1234::/64 >/dev/null
-nf config $IF proto=mape tunlink=wan6 peeraddr=$BR_ADDR ipaddr=198.18.0.0 \
-	ip4prefixlen=24 ip6prefix=2001:db8:200:: ip6prefixlen=48 ealen=16
+nf config $IF proto=mape tunlink=wan6 peeraddr=$BR_ADDR ipaddr=198.51.100.0 \
+	ip4prefixlen=25 ip6prefix=2001:db8:200:: ip6prefixlen=48 ealen=16
 check_eq "/64 PD: set up again" "$(nf ifup $IF)" "$IF: up"
-check_eq "  one device, 198.18.0.18 PSID 0x34" "$(ndev) $(addrs) $(ce_show .psid)" \
-	"1 198.18.0.18/32 2001:db8:200:1234:0:c612:12:34/128 52"
+check_eq "  one device, 198.51.100.9 PSID 0x34" "$(ndev) $(addrs) $(ce_show .psid)" \
+	"1 198.51.100.9/32 2001:db8:200:1234:0:c633:6409:34/128 52"
 check "  traffic" ip netns exec lan ping -c 2 -i 0.2 -W 2 $SRV
 
 # 6. legacymap (R3, the BR with draft-03 interface identifiers): offset 4
 # by default, the IPv4 address and PSID one byte to the left in the IID.
 wan6 2001:db8:312:3400::/56 >/dev/null
-nf config $IF proto=mape tunlink=wan6 peeraddr=$BR2 ipaddr=198.18.1.0 \
-	ip4prefixlen=24 ip6prefix=2001:db8:300:: ip6prefixlen=40 ealen=16 \
+nf config $IF proto=mape tunlink=wan6 peeraddr=$BR2 ipaddr=198.51.100.128 \
+	ip4prefixlen=25 ip6prefix=2001:db8:300:: ip6prefixlen=40 ealen=16 \
 	legacymap=1
 check_eq "legacymap: up" "$(nf ifup $IF)" "$IF: up"
 check_eq "  draft-03 /128, offset 4" \
 	"$(addrs) $(ce_show '"\(.psid_offset) \(.ports[0][0])-\(.ports[0][1]) \(.port_count)"')" \
-	"198.18.1.18/32 2001:db8:312:3400:c6:1201:1200:3400/128 4 4928-4943 240"
+	"198.51.100.137/32 2001:db8:312:3400:c6:3364:8900:3400/128 4 4512-4519 120"
 : >"$tmp/log"
 out=$(ip netns exec lan python3 "$dir/napt_flows.py" udp $SRV 7000 30 0)
 check_eq "  30 UDP flows through the draft-03 BR" "$out" "30/30 echoed"
 check_eq "  server: all from PSID 0x34's set with offset 4" \
-	"$(python3 "$dir/napt_flows.py" check "$tmp/log" 198.18.1.18 8 4 | cut -d' ' -f1-4 | paste -sd' ')" \
+	"$(python3 "$dir/napt_flows.py" check "$tmp/log" 198.51.100.137 9 4 | cut -d' ' -f1-4 | paste -sd' ')" \
 	"flows 30 distinct 30 psid 0x34 flows 30"
 
 # 7. rule: odhcp6c's MAPE text. Three rules (the first and the third
 # flagged fmr), two BRs each, psid left-aligned; on the /56 PD R1's rule
 # is the BMR (bmr+fmr), the third an FMR, the first BR used.
-MAPE3="fmr,type=map-e,ealen=16,prefix4len=24,prefix6len=40,ipv4prefix=192.0.2.0,ipv6prefix=2001:db8:100::,offset=6,psidlen=8,psid=13312,br=$BR_ADDR,br=2001:db8:ffff::3, type=map-e,ealen=16,prefix4len=24,prefix6len=48,ipv4prefix=198.18.0.0,ipv6prefix=2001:db8:200::,offset=6,psidlen=8,psid=13312,br=$BR_ADDR,br=2001:db8:ffff::3, fmr,type=map-e,ealen=12,prefix4len=20,prefix6len=44,ipv4prefix=10.16.0.0,ipv6prefix=2001:db8:ee00::,br=$BR_ADDR,br=2001:db8:ffff::3, "
+MAPE3="fmr,type=map-e,ealen=16,prefix4len=24,prefix6len=40,ipv4prefix=192.0.2.0,ipv6prefix=2001:db8:100::,offset=6,psidlen=8,psid=13312,br=$BR_ADDR,br=2001:db8:ffff::3, type=map-e,ealen=16,prefix4len=25,prefix6len=48,ipv4prefix=198.51.100.0,ipv6prefix=2001:db8:200::,offset=6,psidlen=9,psid=6656,br=$BR_ADDR,br=2001:db8:ffff::3, fmr,type=map-e,ealen=12,prefix4len=28,prefix6len=44,ipv4prefix=198.51.100.128,ipv6prefix=2001:db8:ee00::,br=$BR_ADDR,br=2001:db8:ffff::3, "
 wan6 $PD56 >/dev/null
 nf config $IF proto=mape tunlink=wan6 "rule=$MAPE3"
 check_eq "rule, three rules as odhcp6c prints them: up" "$(nf ifup $IF)" "$IF: up"
 check_eq "  BMR R1 (bmr+fmr), FMR the third, BR the first" \
 	"$(ip netns exec ce1 mapctl rule show dev $DEV | cut -d' ' -f3-7 | sort | paste -sd';') $(ip netns exec ce1 mapctl -j link show $DEV | jq -r '.[0].linkinfo.info_data.br_addr')" \
-	"bmr+fmr rule-ipv6 2001:db8:100::/40 rule-ipv4 192.0.2.0/24;fmr rule-ipv6 2001:db8:ee00::/44 rule-ipv4 10.16.0.0/20 $BR_ADDR"
+	"bmr+fmr rule-ipv6 2001:db8:100::/40 rule-ipv4 192.0.2.0/24;fmr rule-ipv6 2001:db8:ee00::/44 rule-ipv4 198.51.100.128/28 $BR_ADDR"
 check_eq "  the addresses" "$(addrs)" "192.0.2.18/32 2001:db8:112:3400:0:c000:212:34/128"
 check "  traffic" ip netns exec lan ping -c 2 -i 0.2 -W 2 $SRV
 # 8. Errors: the code, no restart, nothing left (a device was up before).
@@ -304,11 +304,11 @@ check_eq "ifdown after a failed setup: the error stays" "$(nf down $IF)" \
 
 # 9. A rule string with ea-len 0: the PSID is the rule's, left-aligned (13312 = 0x34 << 8).
 nf config $IF proto=mape tunlink=wan6 \
-	"rule=type=map-e,ealen=0,prefix4len=32,prefix6len=56,ipv4prefix=198.18.2.18,ipv6prefix=2001:db8:112:3400::,offset=6,psidlen=8,psid=13312,br=$BR_ADDR, "
+	"rule=type=map-e,ealen=0,prefix4len=32,prefix6len=56,ipv4prefix=192.0.2.250,ipv6prefix=2001:db8:112:3400::,offset=6,psidlen=8,psid=13312,br=$BR_ADDR, "
 check_eq "rule with ea-len 0: up" "$(nf ifup $IF)" "$IF: up"
 check_eq "  PSID 0x34 from psid=13312, its ports" \
 	"$(addrs) $(ce_show '"\(.psid) \(.ports[0][0])-\(.ports[0][1])"')" \
-	"198.18.2.18/32 2001:db8:112:3400:0:c612:212:34/128 52 1232-1235"
+	"192.0.2.250/32 2001:db8:112:3400:0:c000:2fa:34/128 52 1232-1235"
 
 # 10. odhcp6c: its state script (dhcpv6.script's tail: /etc/odhcp6c.user
 # runs each file of /etc/odhcp6c.user.d with "$@") and the hook, with
