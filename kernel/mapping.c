@@ -90,11 +90,6 @@ static struct u128 bits_prefix(struct u128 v, unsigned int len)
 	return v;
 }
 
-static u32 mask4(unsigned int len)
-{
-	return len ? ~0U << (32 - len) : 0;
-}
-
 bool mape_ipv6_prefix_match(const struct in6_addr *a, const struct in6_addr *p,
 			    u8 len)
 {
@@ -106,7 +101,7 @@ bool mape_ipv6_prefix_match(const struct in6_addr *a, const struct in6_addr *p,
 
 bool mape_ipv4_prefix_match(__be32 a, __be32 p, u8 len)
 {
-	return !((be32_to_cpu(a) ^ be32_to_cpu(p)) & mask4(len));
+	return !((be32_to_cpu(a) ^ be32_to_cpu(p)) & mape_mask4(len));
 }
 
 int mape_rule_validate(struct mape_rule *r, const char **why)
@@ -130,7 +125,7 @@ int mape_rule_validate(struct mape_rule *r, const char **why)
 			return -EINVAL;
 		}
 	}
-	if (be32_to_cpu(r->prefix4) & ~mask4(r->prefix4_len)) {
+	if (be32_to_cpu(r->prefix4) & ~mape_mask4(r->prefix4_len)) {
 		*why = "rule IPv4 prefix has bits set beyond its length";
 		return -EINVAL;
 	}
@@ -275,7 +270,7 @@ int mape_ce_from_prefix(const struct mape_rule *r, const struct in6_addr *eu,
 static u64 ea_of(const struct mape_rule *r, u32 addr, u16 psid)
 {
 	unsigned int p = 32 - r->prefix4_len;
-	u32 suffix = addr & ~mask4(r->prefix4_len);
+	u32 suffix = addr & ~mape_mask4(r->prefix4_len);
 
 	if (r->ea_len >= p)
 		return (u64)suffix << r->psid_len | (r->ea_len ? psid : 0);
@@ -338,7 +333,7 @@ bool mape_rule_map4(const struct mape_rule *r, __be32 addr, u16 port,
 	}
 	ea = ea_of(r, a, psid);
 	if (r->ea_len < p)
-		a &= mask4(r->prefix4_len + r->ea_len);
+		a &= mape_mask4(r->prefix4_len + r->ea_len);
 	ce_addr(out, bits_or(addr_load(&r->prefix6), r->prefix6_len, r->ea_len, ea),
 		r->prefix6_len + r->ea_len, a, psid, ifid);
 	return true;

@@ -140,4 +140,10 @@ bool mape_ipv6_prefix_match(const struct in6_addr *a, const struct in6_addr *p,
 			    u8 len);
 bool mape_ipv4_prefix_match(__be32 a, __be32 p, u8 len);
 
+/* The netmask of an IPv4 prefix length 0..32, host order. */
+static inline u32 mape_mask4(unsigned int len)
+{
+	return len ? ~0U << (32 - len) : 0;
+}
+
 #endif /* _MAPE_MAPPING_H */

@@ -376,16 +376,11 @@ static unsigned long long_lens(const unsigned long *lens4)
 #endif
 }
 
-static u32 mask4(unsigned int len)
-{
-	return len ? ~0U << (32 - len) : 0;
-}
-
 static struct mape_rule_entry *probe4(struct mape_rules *t, __be32 addr,
 				      int len)
 {
 	struct key4 k = {
-		.addr = addr & cpu_to_be32(mask4(len)),
+		.addr = addr & cpu_to_be32(mape_mask4(len)),
 		.len = len,
 	};
 
