@@ -103,6 +103,18 @@ int mape_ipv4_ce_port(const struct sk_buff *skb, enum mape_ce_end end,
 		       false, port);
 }
 
+enum mape_stat mape_ce_port_error(int err)
+{
+	switch (err) {
+	case -EAGAIN:
+		return MAPE_STAT_V4_FRAG_DROPS;
+	case -EPROTONOSUPPORT:
+		return MAPE_STAT_UNSUPP_PROTO;
+	default:
+		return MAPE_STAT_HEADER_ERRORS;
+	}
+}
+
 /*
  * The ICMPv4 error to relay for an ICMPv6 error (RFC 2473 section 8: the
  * tunnel entry point reports to the original packet's source), with the

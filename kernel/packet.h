@@ -6,6 +6,7 @@
 #define _MAPE_PACKET_H
 
 #include <linux/skbuff.h>
+#include <linux/mape.h>
 
 /*
  * Which end of the packet the CE is. The CE's port is the source port of
@@ -26,6 +27,9 @@ enum mape_ce_end {
  */
 int mape_ipv4_ce_port(const struct sk_buff *skb, enum mape_ce_end end,
 		      u16 *port);
+
+/* The counter of a packet whose port mape_ipv4_ce_port() could not give. */
+enum mape_stat mape_ce_port_error(int err);
 
 /*
  * The ICMPv4 error (type, code, next-hop MTU) relayed for an ICMPv6 error

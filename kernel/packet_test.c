@@ -194,6 +194,15 @@ static void packet_paged(struct kunit *test)
 }
 
 /* RFC 2473 section 8 relay, RFC 7915 section 5.2 codes. */
+/* The counter for each way mape_ipv4_ce_port() can fail, in rcv and xmit. */
+static void packet_ce_port_error(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, mape_ce_port_error(-EAGAIN), MAPE_STAT_V4_FRAG_DROPS);
+	KUNIT_EXPECT_EQ(test, mape_ce_port_error(-EPROTONOSUPPORT),
+			MAPE_STAT_UNSUPP_PROTO);
+	KUNIT_EXPECT_EQ(test, mape_ce_port_error(-EINVAL), MAPE_STAT_HEADER_ERRORS);
+}
+
 static void packet_icmp6_to_icmp4(struct kunit *test)
 {
 	static const struct {
@@ -263,6 +272,7 @@ static struct kunit_case packet_cases[] = {
 	KUNIT_CASE(packet_icmp),
 	KUNIT_CASE(packet_paged),
 	KUNIT_CASE(packet_icmp6_to_icmp4),
+	KUNIT_CASE(packet_ce_port_error),
 	{}
 };
 

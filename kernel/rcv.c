@@ -28,7 +28,7 @@
  */
 #define MAPE_TUNNEL6_PRIORITY	-1
 
-static int drop(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
+static int rx_drop(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
 {
 	mape_stat_inc(md, s);
 	DEV_STATS_INC(md->dev, rx_errors);
@@ -39,25 +39,13 @@ static int drop(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
 }
 
 /* The CE's port; 0 when the CE shares no ports. */
-static int ce_port(const struct mape_rule *r, struct sk_buff *skb,
-		   enum mape_ce_end end, u16 *port)
+static int rx_ce_port(const struct mape_rule *r, struct sk_buff *skb,
+		      enum mape_ce_end end, u16 *port)
 {
 	*port = 0;
 	if (!r->psid_len)
 		return 0;
 	return mape_ipv4_ce_port(skb, end, port);
-}
-
-static enum mape_stat port_error(int err)
-{
-	switch (err) {
-	case -EAGAIN:
-		return MAPE_STAT_V4_FRAG_DROPS;
-	case -EPROTONOSUPPORT:
-		return MAPE_STAT_UNSUPP_PROTO;
-	default:
-		return MAPE_STAT_HEADER_ERRORS;
-	}
 }
 
 /* Returned by the checks for a non-first fragment the cache must judge. */
@@ -86,11 +74,11 @@ static int check_source(struct mape_dev *md, const struct mape_params *p,
 	e = mape_rules_lookup4(&md->rules, iph->saddr);
 	if (!e || !(READ_ONCE(e->type) & types))
 		return MAPE_STAT_DECAP_SPOOF;
-	ret = ce_port(&e->rule, skb, MAPE_CE_IS_SRC, &port);
+	ret = rx_ce_port(&e->rule, skb, MAPE_CE_IS_SRC, &port);
 	if (ret == -EAGAIN)
 		return NEEDS_FIRST;
 	if (ret)
-		return port_error(ret);
+		return mape_ce_port_error(ret);
 	if (!mape_rule_map4(&e->rule, iph->saddr, port, p->cfg.ifid, &expect) ||
 	    !ipv6_addr_equal(&expect, src))
 		return MAPE_STAT_DECAP_SPOOF;
@@ -127,7 +115,7 @@ static int check_ce(struct mape_dev *md, const struct mape_params *p,
 	if (ret == -EAGAIN)
 		return source;
 	if (ret)
-		return port_error(ret);
+		return mape_ce_port_error(ret);
 	if (!mape_port_in_set(&p->ce.ports, port))
 		return MAPE_STAT_PORT_SET;
 	return source;
@@ -168,13 +156,13 @@ static int deliver(struct mape_dev *md, struct sk_buff *skb, u8 outer_ds)
 {
 	/* Clears the IPv6-tunnel GSO bits of a packet that came in whole. */
 	if (iptunnel_pull_header(skb, 0, htons(ETH_P_IP), false))
-		return drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+		return rx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 	__skb_tunnel_rx(skb, md->dev, md->net);
 	/* RFC 6040: a CE mark on the outer header reaches the inner one. */
 	if (INET_ECN_decapsulate(skb, outer_ds, ipv4_get_dsfield(ip_hdr(skb))) > 1) {
 		DEV_STATS_INC(md->dev, rx_frame_errors);
-		return drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+		return rx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
 	}
 	mape_stat_inc(md, MAPE_STAT_DECAPS);
 	mape_stat_add(md, MAPE_STAT_DECAP_BYTES, skb->len);
@@ -205,7 +193,7 @@ static int deliver_first(struct mape_dev *md, struct sk_buff *skb,
 		deliver(md, h, MAPE_FRAG_CB(h)->dsfield);
 	}
 	while ((h = __skb_dequeue(&bad)))
-		drop(md, h, MAPE_STAT_DECAP_SPOOF);
+		rx_drop(md, h, MAPE_STAT_DECAP_SPOOF);
 	return 0;
 }
 
@@ -234,7 +222,7 @@ static int mape_rcv(struct sk_buff *skb)
 		mape_stat_inc(md, MAPE_STAT_V6_REASSEMBLED);
 
 	if (!xfrm6_policy_check(NULL, XFRM_POLICY_IN, skb))
-		return drop(md, skb, MAPE_STAT_DECAP_SPOOF);
+		return rx_drop(md, skb, MAPE_STAT_DECAP_SPOOF);
 
 	/* tunnel6 pulled the inner IPv4 header's first 20 bytes. */
 	outer_nh = skb->network_header;
@@ -243,7 +231,7 @@ static int mape_rcv(struct sk_buff *skb)
 	iph = ip_hdr(skb);
 	if (iph->version != 4 || iph->ihl < 5 ||
 	    !pskb_may_pull(skb, iph->ihl * 4))
-		return drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+		return rx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
 
 	if (p->cfg.role == MAPE_ROLE_BR)
 		ret = check_source(md, p, skb, &src,
@@ -259,7 +247,7 @@ static int mape_rcv(struct sk_buff *skb)
 		if (ret == -EINPROGRESS)
 			return 0;
 		if (ret)
-			return drop(md, skb, ret);
+			return rx_drop(md, skb, ret);
 	} else if (ret == MAPE_STAT_DECAP_SPOOF &&
 		   p->cfg.role == MAPE_ROLE_BR) {
 		/* RFC 7597 section 8.1: tell the source its address failed
@@ -270,7 +258,7 @@ static int mape_rcv(struct sk_buff *skb)
 		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_POLICY_FAIL, 0);
 	}
 	if (ret)
-		return drop(md, skb, ret);
+		return rx_drop(md, skb, ret);
 	if (first)
 		return deliver_first(md, skb, &src, outer_ds);
 	return deliver(md, skb, outer_ds);

@@ -50,7 +50,7 @@ struct enclim_hdr {
  */
 #define MAPE_DEFRAG_USER	__IP_DEFRAG_CONNTRACK_BRIDGE_IN
 
-static void drop(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
+static void tx_drop(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
 {
 	mape_stat_inc(md, s);
 	DEV_STATS_INC(md->dev, tx_errors);
@@ -62,7 +62,7 @@ static void no_ce(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
 {
 	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
 	mape_stat_inc(md, MAPE_STAT_ICMP_ENCAP_ERRORS);
-	drop(md, skb, s);
+	tx_drop(md, skb, s);
 }
 
 static struct dst_entry *route(struct mape_dev *md, struct dst_cache *cache,
@@ -129,7 +129,7 @@ static void segment(struct mape_dev *md, struct mape_params *p,
 	struct sk_buff *segs = skb_gso_segment(skb, 0), *next;
 
 	if (IS_ERR_OR_NULL(segs)) {
-		drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+		tx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
 		return;
 	}
 	mape_stat_inc(md, MAPE_STAT_V4_SEGMENTED);
@@ -198,7 +198,7 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 		    &p->dst_cache : NULL, &fl6);
 	if (!dst) {
 		DEV_STATS_INC(dev, tx_carrier_errors);
-		drop(md, skb, MAPE_STAT_NO_ROUTE);
+		tx_drop(md, skb, MAPE_STAT_NO_ROUTE);
 		return -ENETUNREACH;
 	}
 	if (dst->dev == dev) {
@@ -206,7 +206,7 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 		dst_release(dst);
 		net_warn_ratelimited("%s: encapsulation loop\n", dev->name);
 		DEV_STATS_INC(dev, collisions);
-		drop(md, skb, MAPE_STAT_NO_ROUTE);
+		tx_drop(md, skb, MAPE_STAT_NO_ROUTE);
 		return -ELOOP;
 	}
 
@@ -229,7 +229,7 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
 				      htonl(mtu));
 			mape_stat_inc(md, MAPE_STAT_ICMP_ENCAP_ERRORS);
-			drop(md, skb, MAPE_STAT_V6_MTU_ERRORS);
+			tx_drop(md, skb, MAPE_STAT_V6_MTU_ERRORS);
 			return -EMSGSIZE;
 		}
 		/* DF clear: each segment is fragmented as if sent alone. */
@@ -258,7 +258,7 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 		WRITE_ONCE(dev->needed_headroom, max_headroom);
 	if (skb_cow_head(skb, max_headroom)) {
 		dst_release(dst);
-		drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+		tx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
 		return -ENOMEM;
 	}
 
@@ -268,7 +268,7 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 	skb->ignore_df = !df;
 	skb_dst_set(skb, dst);
 	if (iptunnel_handle_offloads(skb, SKB_GSO_IPXIP6)) {
-		drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+		tx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
 		return -EINVAL;
 	}
 	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
@@ -352,21 +352,14 @@ static int frag_inner(struct mape_dev *md, struct mape_params *p,
 }
 
 /* The CE's port of the packet, or the reason there is none. */
-static bool ce_port(struct mape_dev *md, struct sk_buff *skb,
-		    enum mape_ce_end end, u16 *port)
+static bool tx_ce_port(struct mape_dev *md, struct sk_buff *skb,
+		       enum mape_ce_end end, u16 *port)
 {
-	switch (mape_ipv4_ce_port(skb, end, port)) {
-	case 0:
+	int err = mape_ipv4_ce_port(skb, end, port);
+
+	if (!err)
 		return true;
-	case -EAGAIN:
-		drop(md, skb, MAPE_STAT_V4_FRAG_DROPS);
-		break;
-	case -EPROTONOSUPPORT:
-		drop(md, skb, MAPE_STAT_UNSUPP_PROTO);
-		break;
-	default:
-		drop(md, skb, MAPE_STAT_HEADER_ERRORS);
-	}
+	tx_drop(md, skb, mape_ce_port_error(err));
 	return false;
 }
 
@@ -428,7 +421,7 @@ static void br_frag(struct mape_dev *md, struct mape_params *p,
 	case MAPE_FRAG_HELD:
 		break;
 	default:
-		drop(md, skb, MAPE_STAT_V4_FRAG_DROPS);
+		tx_drop(md, skb, MAPE_STAT_V4_FRAG_DROPS);
 	}
 }
 
@@ -449,7 +442,7 @@ static bool frag_id(struct mape_dev *md, struct mape_params *p,
 	if (nid == id)
 		return true;
 	if (skb_ensure_writable(skb, skb_network_offset(skb) + sizeof(*iph))) {
-		drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+		tx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
 		return false;
 	}
 	iph = ip_hdr(skb);
@@ -473,20 +466,20 @@ static void xmit_ce(struct mape_dev *md, struct mape_params *p,
 	u16 port;
 
 	if (!p->ce_valid) {
-		drop(md, skb, MAPE_STAT_NO_RULE);
+		tx_drop(md, skb, MAPE_STAT_NO_RULE);
 		return;
 	}
 	if (!mape_ipv4_prefix_match(iph->saddr, p->ce.ip4, p->ce.ip4_len)) {
-		drop(md, skb, MAPE_STAT_PORT_SET);
+		tx_drop(md, skb, MAPE_STAT_PORT_SET);
 		return;
 	}
 	if (p->ce.ports.len) {
 		/* Non-first fragments carry no port: they follow the first. */
 		if (!(iph->frag_off & htons(IP_OFFSET))) {
-			if (!ce_port(md, skb, MAPE_CE_IS_SRC, &port))
+			if (!tx_ce_port(md, skb, MAPE_CE_IS_SRC, &port))
 				return;
 			if (!mape_port_in_set(&p->ce.ports, port)) {
-				drop(md, skb, MAPE_STAT_PORT_SET);
+				tx_drop(md, skb, MAPE_STAT_PORT_SET);
 				return;
 			}
 		}
@@ -553,7 +546,7 @@ static void xmit_br(struct mape_dev *md, struct mape_params *p,
 			br_frag(md, p, skb);
 			return;
 		}
-		if (!ce_port(md, skb, MAPE_CE_IS_DST, &port))
+		if (!tx_ce_port(md, skb, MAPE_CE_IS_DST, &port))
 			return;
 	}
 	if (!mape_rule_map4(&e->rule, iph->daddr, port, p->cfg.ifid, &daddr)) {
@@ -628,6 +621,6 @@ out:
 	return NETDEV_TX_OK;
 
 bad:
-	drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+	tx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
 	return NETDEV_TX_OK;
 }
