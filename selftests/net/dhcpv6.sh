@@ -250,22 +250,15 @@ traffic()
 # uplink (core routes the delegated prefix to it) and its LAN host.
 check "domain built" topo_setup || exit 1
 check "br: the phase 2 rule" ip netns exec br mapctl rule add dev mape0 bmr $RULE2
-ip netns add dce && ip netns add dlan || exit 1
+ip netns add dce || exit 1
 ip -n dce link set lo up
-ip -n dlan link set lo up
 # dhcpcd and Kea talk from link-local addresses: no DAD wait.
 for ns in dce core; do
 	ip netns exec $ns sysctl -qw net.ipv6.conf.all.accept_dad=0 \
 		net.ipv6.conf.default.accept_dad=0
 done
 check "dce: uplink to core, $PD routed to it" topo_ce_wan dce 14 $PD
-ip -n dce link add to-lan type veth peer name eth0 netns dlan
-ip -n dce addr add 198.51.100.1/30 dev to-lan
-ip -n dce link set to-lan up
-ip -n dlan addr add 198.51.100.2/30 dev eth0
-ip -n dlan link set eth0 up
-ip -n dlan route add default via 198.51.100.1
-ip netns exec dce sysctl -qw net.ipv4.ip_forward=1
+topo_lan dce dlan || exit 1
 if [ ! -d /sys/module/mape_nat ]; then
 	modprobe nf_nat && insmod "$top/kernel/mape_nat.ko" && nat_loaded=1
 fi

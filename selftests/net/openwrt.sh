@@ -93,27 +93,9 @@ wan6()
 
 domain()
 {
-	local ns
-	for ns in srv br core ce1; do
-		ip netns add $ns || return 1
-		ip -n $ns link set lo up
-	done
-	ip netns exec core sysctl -qw net.ipv6.conf.all.forwarding=1
-	ip netns exec br sysctl -qw net.ipv4.ip_forward=1
-	ip -n srv link add eth0 type veth peer name v4 netns br
-	ip -n srv addr add $SRV/24 dev eth0
-	ip -n srv link set eth0 up
-	ip -n srv route add 192.0.2.0/24 via 203.0.113.1
+	# lan is topo_lan's, below.
+	TOPO_NS="srv br core ce1" topo_core || return 1
 	ip -n srv route add 198.51.100.0/24 via 203.0.113.1
-	ip -n br addr add 203.0.113.1/24 dev v4
-	ip -n br link set v4 up
-	ip -n br link add wan type veth peer name to-br netns core
-	ip -n br addr add 2001:db8:f0:1::2/64 dev wan nodad
-	ip -n br link set wan up
-	ip -n br route add default via 2001:db8:f0:1::1
-	ip -n core addr add 2001:db8:f0:1::1/64 dev to-br nodad
-	ip -n core link set to-br up
-	ip -n core route add $BR_ADDR/128 via 2001:db8:f0:1::2
 	ip -n core route add $BR2/128 via 2001:db8:f0:1::2
 
 	ip -n br link add mape0 type mape role br br-addr $BR_ADDR || return 1

@@ -62,26 +62,32 @@ topo_ce_wan()
 	ip -n core route add "$3" via "2001:db8:f0:$2::2"
 }
 
-# topo_lan: namespace lan, a host behind ce1 (198.51.100.2/30 on its eth0,
-# ce1's to-lan 198.51.100.1 its default gateway); ce1 forwards. The caller
-# deletes lan (topo_cleanup does not know it).
+# topo_lan [CE LAN]: namespace LAN (lan), a host behind CE (ce1):
+# 198.51.100.2/30 on its eth0, CE's to-lan 198.51.100.1 its default
+# gateway; CE forwards. The caller deletes LAN (topo_cleanup does not know
+# it).
 topo_lan()
 {
-	ip netns add lan || return 1
-	ip -n lan link set lo up
-	ip -n ce1 link add to-lan type veth peer name eth0 netns lan || return 1
-	ip -n ce1 addr add 198.51.100.1/30 dev to-lan
-	ip -n ce1 link set to-lan up
-	ip -n lan addr add 198.51.100.2/30 dev eth0
-	ip -n lan link set eth0 up
-	ip -n lan route add default via 198.51.100.1
-	ip netns exec ce1 sysctl -qw net.ipv4.ip_forward=1
+	local ce=${1:-ce1} lan=${2:-lan}
+
+	ip netns add "$lan" || return 1
+	ip -n "$lan" link set lo up
+	ip -n "$ce" link add to-lan type veth peer name eth0 netns "$lan" ||
+		return 1
+	ip -n "$ce" addr add 198.51.100.1/30 dev to-lan
+	ip -n "$ce" link set to-lan up
+	ip -n "$lan" addr add 198.51.100.2/30 dev eth0
+	ip -n "$lan" link set eth0 up
+	ip -n "$lan" route add default via 198.51.100.1
+	ip netns exec "$ce" sysctl -qw net.ipv4.ip_forward=1
 }
 
-# topo_setup [ifid]: build the domain; ifid is rfc (default) or draft03.
-topo_setup()
+# topo_core: the namespaces of TOPO_NS, srv behind br on 203.0.113.0/24
+# (srv routes 192.0.2.0/24 to br), br's IPv6 side on core, and core's
+# route to the BR address: everything but the BR's mape0 and the CEs.
+topo_core()
 {
-	local ifid=${1:-rfc} ns ce n
+	local ns
 
 	for ns in $TOPO_NS; do
 		ip netns add "$ns" || return 1
@@ -104,6 +110,13 @@ topo_setup()
 	ip -n core addr add 2001:db8:f0:1::1/64 dev to-br nodad
 	ip -n core link set to-br up
 	ip -n core route add $BR_ADDR/128 via 2001:db8:f0:1::2
+}
+
+topo_setup()
+{
+	local ifid=${1:-rfc} ce n
+
+	topo_core || return 1
 
 	ip -n br link add mape0 type mape role br br-addr $BR_ADDR ifid "$ifid" || return 1
 	ip -n br addr add $BR_ADDR/128 dev mape0 nodad
