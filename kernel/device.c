@@ -20,117 +20,15 @@
 
 #include "compat.h"
 #include "device.h"
+#include "napt.h"
 
 struct mape_net {
 	struct list_head devs;		/* under RTNL, read under RCU */
-	unsigned int napt_devs;		/* CE devices with napt on, RTNL */
 	atomic_long_t frag_mem;		/* the fragment caches' budget */
 };
 
 static unsigned int mape_net_id __read_mostly;
 static struct rtnl_link_ops mape_link_ops;
-
-/* The NAPT companion, if loaded; RTNL. */
-static const struct mape_nat_ops *nat_ops;
-
-int mape_nat_register(const struct mape_nat_ops *ops)
-{
-	int ret = 0;
-
-	rtnl_lock();
-	if (nat_ops)
-		ret = -EBUSY;
-	else
-		nat_ops = ops;
-	rtnl_unlock();
-	return ret;
-}
-EXPORT_SYMBOL_GPL(mape_nat_register);
-
-/* No namespace is attached: each holds a reference on ops->owner. */
-void mape_nat_unregister(const struct mape_nat_ops *ops)
-{
-	rtnl_lock();
-	if (nat_ops == ops)
-		nat_ops = NULL;
-	rtnl_unlock();
-}
-EXPORT_SYMBOL_GPL(mape_nat_unregister);
-
-/* Attach NAPT for md's namespace (its first napt device). RTNL. */
-static int napt_get(struct mape_dev *md, struct netlink_ext_ack *extack)
-{
-	struct mape_net *mn = net_generic(md->net, mape_net_id);
-	int ret;
-
-	ASSERT_RTNL();
-	if (md->napt_attached)
-		return 0;
-	if (!mn->napt_devs) {
-		if (!nat_ops || !try_module_get(nat_ops->owner)) {
-			NL_SET_ERR_MSG(extack,
-				       "napt needs the mape_nat module (modprobe mape_nat)");
-			return -EOPNOTSUPP;
-		}
-		ret = nat_ops->attach(md->net);
-		if (ret) {
-			module_put(nat_ops->owner);
-			NL_SET_ERR_MSG(extack, "cannot attach NAT to this namespace");
-			return ret;
-		}
-	}
-	mn->napt_devs++;
-	md->napt_attached = true;
-	return 0;
-}
-
-static void napt_put(struct mape_dev *md)
-{
-	struct mape_net *mn = net_generic(md->net, mape_net_id);
-
-	ASSERT_RTNL();
-	if (!md->napt_attached)
-		return;
-	md->napt_attached = false;
-	if (!--mn->napt_devs) {
-		/* Attached means loaded: the reference kept it so. */
-		nat_ops->detach(md->net);
-		module_put(nat_ops->owner);
-	}
-}
-
-bool mape_napt_get(const struct net_device *dev, struct mape_napt *n)
-{
-	const struct mape_params *p;
-	struct mape_dev *md;
-
-	if (!dev || dev->rtnl_link_ops != &mape_link_ops)
-		return false;
-	md = netdev_priv(dev);
-	p = rcu_dereference(md->params);
-	if (!p->cfg.napt || !p->ce_valid)
-		return false;
-	n->ip4 = p->ce.ip4;
-	n->ip4_len = p->ce.ip4_len;
-	n->ports = p->ce.ports;
-	return true;
-}
-EXPORT_SYMBOL_GPL(mape_napt_get);
-
-/*
- * POST_ROUTING runs with BHs enabled for locally sent traffic: the per-cpu
- * counters are shared with the data path in softirq, so keep it out.
- */
-void mape_napt_count(const struct net_device *dev, enum mape_stat s)
-{
-	if (dev->rtnl_link_ops != &mape_link_ops ||
-	    (s != MAPE_STAT_NAPT_TRANSLATIONS && s != MAPE_STAT_NAPT_EXHAUSTED))
-		return;
-	local_bh_disable();
-	mape_stat_inc(netdev_priv(dev), s);
-	local_bh_enable();
-}
-EXPORT_SYMBOL_GPL(mape_napt_count);
 
 #define MAPE_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA | \
 			 NETIF_F_GSO_SOFTWARE | NETIF_F_HW_CSUM)
@@ -139,7 +37,7 @@ EXPORT_SYMBOL_GPL(mape_napt_count);
  * Fill what the BMR and the end-user prefix give a CE, and the local
  * address tunnel packets arrive at.
  */
-static int params_derive(struct mape_params *p, const char **why)
+static int params_derive(struct mape_params *p, struct netlink_ext_ack *extack)
 {
 	struct mape_config *cfg = &p->cfg;
 
@@ -153,7 +51,7 @@ static int params_derive(struct mape_params *p, const char **why)
 	if (!p->has_bmr || !cfg->has_eu)
 		return 0;
 	if (mape_ce_from_prefix(&p->bmr, &cfg->eu_prefix, cfg->eu_len,
-				cfg->ifid, &p->ce, why))
+				cfg->ifid, &p->ce, extack))
 		return -EINVAL;
 	p->ce_valid = true;
 	p->local = p->ce.addr;
@@ -197,8 +95,12 @@ static void params_publish(struct mape_dev *md, struct mape_params *p)
 	call_rcu(&old->rcu, params_free_rcu);
 }
 
-int mape_dev_set_bmr(struct mape_dev *md, const struct mape_rule *bmr,
-		     const char **why)
+/*
+ * Publish a CE's BMR (or none) and re-derive what it gives the CE; fails,
+ * changing nothing, when the BMR does not cover the end-user prefix.
+ */
+static int set_bmr(struct mape_dev *md, const struct mape_rule *bmr,
+		   struct netlink_ext_ack *extack)
 {
 	struct mape_params *p;
 	int ret;
@@ -210,13 +112,134 @@ int mape_dev_set_bmr(struct mape_dev *md, const struct mape_rule *bmr,
 	p->has_bmr = !!bmr;
 	if (bmr)
 		p->bmr = *bmr;
-	ret = params_derive(p, why);
+	ret = params_derive(p, extack);
 	if (ret) {
 		params_free(p);
 		return ret;
 	}
 	params_publish(md, p);
 	return 0;
+}
+
+/*
+ * Rule changes. Only a CE's params depend on its rules (the BMR): its rule
+ * changes take md->lock, which changelink takes under RTNL. A BR's take the
+ * table's lock alone, so that a million rules never keep RTNL waiting. The
+ * role never changes.
+ */
+static bool rules_lock_ce(struct mape_dev *md)
+{
+	bool ce;
+
+	rcu_read_lock();
+	ce = rcu_dereference(md->params)->cfg.role == MAPE_ROLE_CE;
+	rcu_read_unlock();
+	if (ce)
+		mutex_lock(&md->lock);
+	return ce;
+}
+
+static void rules_unlock_ce(struct mape_dev *md, bool ce)
+{
+	if (ce)
+		mutex_unlock(&md->lock);
+}
+
+static bool is_bmr(const struct mape_params *p, __be32 prefix4, u8 len)
+{
+	return p->has_bmr && p->bmr.prefix4 == prefix4 &&
+	       p->bmr.prefix4_len == len;
+}
+
+int mape_dev_rule_add(struct mape_dev *md, const struct mape_rule *r,
+		      u8 type, struct netlink_ext_ack *extack)
+{
+	struct mape_rule_entry *e;
+	struct mape_params *p;
+	bool merged, ce;
+	int ret;
+
+	ce = rules_lock_ce(md);
+	p = ce ? mape_params_locked(md) : NULL;
+	if ((type & MAPE_RULE_BMR) && ce && p->has_bmr &&
+	    !is_bmr(p, r->prefix4, r->prefix4_len)) {
+		NL_SET_ERR_MSG(extack, "this CE has a BMR already");
+		ret = -EEXIST;
+		goto out;
+	}
+	mutex_lock(&md->rules.lock);
+	ret = mape_rules_add(&md->rules, r, type, &e, &merged, extack);
+	mutex_unlock(&md->rules.lock);
+	if (ret || !(type & MAPE_RULE_BMR) || !ce)
+		goto out;
+	ret = set_bmr(md, &e->rule, extack);
+	if (ret) {
+		/* Undo: the rule may not stay without its BMR role. */
+		mutex_lock(&md->rules.lock);
+		if (merged)
+			WRITE_ONCE(e->type, e->type & ~MAPE_RULE_BMR);
+		else
+			mape_rules_free(mape_rules_del(&md->rules, r->prefix4,
+						       r->prefix4_len));
+		mutex_unlock(&md->rules.lock);
+	}
+out:
+	rules_unlock_ce(md, ce);
+	return ret;
+}
+
+int mape_dev_rule_del(struct mape_dev *md, __be32 prefix4, u8 len,
+		      struct netlink_ext_ack *extack)
+{
+	struct mape_rule_entry *e;
+	bool ce;
+	int ret = 0;
+
+	ce = rules_lock_ce(md);
+	mutex_lock(&md->rules.lock);
+	e = mape_rules_find(&md->rules, prefix4, len);
+	mutex_unlock(&md->rules.lock);
+	if (!e) {
+		NL_SET_ERR_MSG(extack, "no rule for this IPv4 prefix");
+		ret = -ENOENT;
+		goto out;
+	}
+	/* Forget the BMR first: the only step that can fail. */
+	if (ce && is_bmr(mape_params_locked(md), prefix4, len)) {
+		ret = set_bmr(md, NULL, extack);
+		if (ret)
+			goto out;
+	}
+	mutex_lock(&md->rules.lock);
+	mape_rules_free(mape_rules_del(&md->rules, prefix4, len));
+	mutex_unlock(&md->rules.lock);
+out:
+	rules_unlock_ce(md, ce);
+	return ret;
+}
+
+/*
+ * In batches, every lock dropped between them: a BMR added meanwhile is
+ * forgotten by the next batch before its rule goes.
+ */
+int mape_dev_rule_flush(struct mape_dev *md, struct netlink_ext_ack *extack)
+{
+	bool more = true, ce;
+	int ret = 0;
+
+	while (more && !ret) {
+		ce = rules_lock_ce(md);
+		if (ce && mape_params_locked(md)->has_bmr)
+			ret = set_bmr(md, NULL, extack);
+		if (!ret) {
+			mutex_lock(&md->rules.lock);
+			more = mape_rules_flush(&md->rules, MAPE_RULES_BATCH);
+			mutex_unlock(&md->rules.lock);
+		}
+		rules_unlock_ce(md, ce);
+		cond_resched();
+	}
+	return ret;
 }
 
 void mape_stats_read(struct mape_dev *md, u64 *out)
@@ -398,7 +421,7 @@ static void mape_dev_uninit(struct net_device *dev)
 {
 	struct mape_dev *md = netdev_priv(dev);
 
-	napt_put(md);
+	mape_napt_detach(md);
 	/* unregister_netdevice_many() waits a grace period after this. */
 	list_del_rcu(&md->list);
 	gro_cells_destroy(&md->gro_cells);
@@ -697,7 +720,6 @@ int mape_dev_newlink(struct net *net, struct net_device *dev,
 	struct mape_net *mn = net_generic(net, mape_net_id);
 	struct mape_dev *md = netdev_priv(dev);
 	struct mape_params *p;
-	const char *why = NULL;
 	u32 mtu;
 	int ret;
 
@@ -742,7 +764,7 @@ int mape_dev_newlink(struct net *net, struct net_device *dev,
 		params_free(p);
 		return ret;
 	}
-	params_derive(p, &why);
+	params_derive(p, NULL);
 
 	md->dev = dev;
 	md->net = net;
@@ -760,7 +782,7 @@ int mape_dev_newlink(struct net *net, struct net_device *dev,
 
 	/* Before registering: nothing may fail after it. */
 	if (p->cfg.napt) {
-		ret = napt_get(md, extack);
+		ret = mape_napt_attach(md, extack);
 		if (ret) {
 			params_free(p);
 			return ret;
@@ -769,7 +791,7 @@ int mape_dev_newlink(struct net *net, struct net_device *dev,
 	ret = register_netdevice(dev);
 	if (ret) {
 		/* ndo_uninit put it if ndo_init had run. */
-		napt_put(md);
+		mape_napt_detach(md);
 		/* After ndo_init the destructor has freed p already. */
 		if (!md->init_done)
 			params_free(p);
@@ -786,7 +808,6 @@ static int mape_changelink(struct net_device *dev, struct nlattr *tb[],
 {
 	struct mape_dev *md = netdev_priv(dev);
 	struct mape_params *old, *p;
-	const char *why = NULL;
 	int ret = 0;
 	u32 mtu;
 
@@ -828,23 +849,23 @@ static int mape_changelink(struct net_device *dev, struct nlattr *tb[],
 				    "another mape device has this BR address");
 		ret = -EADDRINUSE;
 	}
-	if (!ret && params_derive(p, &why)) {
+	if (!ret && params_derive(p, NULL)) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_EU_PREFIX],
 				    "end-user prefix is not inside the BMR; delete the BMR first");
 		ret = -EINVAL;
 	}
 	if (!ret && p->cfg.napt)
-		ret = napt_get(md, extack);
+		ret = mape_napt_attach(md, extack);
 	if (!ret && mtu)
 		ret = dev_set_mtu(dev, mtu);
 	if (ret) {
 		if (p->cfg.napt && !old->cfg.napt)
-			napt_put(md);
+			mape_napt_detach(md);
 		params_free(p);
 		goto out;
 	}
 	if (!p->cfg.napt)
-		napt_put(md);
+		mape_napt_detach(md);
 	/* Pinned even when equal to the current MTU (no ndo call then). */
 	if (mtu)
 		md->mtu_auto = false;

@@ -83,7 +83,7 @@ struct mape_dev {
 	 */
 	bool mtu_auto;
 	bool mtu_following;
-	bool napt_attached;		/* counted in its netns, RTNL */
+	bool napt_attached;		/* counted in its netns (napt.c), RTNL */
 };
 
 /*
@@ -127,12 +127,16 @@ void mape_dev_put(struct mape_dev *md);
 bool mape_dev_is_mape(const struct net_device *dev);
 
 /*
- * Publish a CE's BMR (or none) and re-derive what it gives the CE; fails,
- * changing nothing, when the BMR does not cover the end-user prefix.
- * Caller holds md->lock.
+ * Rule changes, each whole or not at all. A rule added must have passed
+ * mape_rule_validate(). A CE's BMR is its params' too: adding one fails on
+ * a CE that has another, or when it does not cover the end-user prefix;
+ * deleting or flushing it forgets it first. Each takes its own locks.
  */
-int mape_dev_set_bmr(struct mape_dev *md, const struct mape_rule *bmr,
-		     const char **why);
+int mape_dev_rule_add(struct mape_dev *md, const struct mape_rule *r,
+		      u8 type, struct netlink_ext_ack *extack);
+int mape_dev_rule_del(struct mape_dev *md, __be32 prefix4, u8 len,
+		      struct netlink_ext_ack *extack);
+int mape_dev_rule_flush(struct mape_dev *md, struct netlink_ext_ack *extack);
 
 static inline struct mape_params *mape_params_locked(struct mape_dev *md)
 {
@@ -142,31 +146,6 @@ static inline struct mape_params *mape_params_locked(struct mape_dev *md)
 
 int mape_device_init(void);
 void mape_device_uninit(void);
-
-/*
- * NAPT44 lives in the companion module mape_nat (netfilter stays out of
- * mape.ko). It registers these; the core attaches it to a namespace while
- * that namespace has a CE device with napt on (RTNL held), and holds a
- * reference on its module meanwhile.
- */
-struct mape_nat_ops {
-	struct module *owner;
-	int (*attach)(struct net *net);
-	void (*detach)(struct net *net);
-};
-
-int mape_nat_register(const struct mape_nat_ops *ops);
-void mape_nat_unregister(const struct mape_nat_ops *ops);
-
-/* What NAPT needs of a CE device with napt on; caller holds RCU. */
-struct mape_napt {
-	__be32 ip4;
-	u8 ip4_len;
-	struct mape_portset ports;
-};
-
-bool mape_napt_get(const struct net_device *dev, struct mape_napt *n);
-void mape_napt_count(const struct net_device *dev, enum mape_stat s);
 
 /* The outer header, and the encapsulation limit option it may carry. */
 #define MAPE_HLEN	(sizeof(struct ipv6hdr))

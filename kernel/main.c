@@ -6,6 +6,7 @@
 #include <linux/module.h>
 
 #include "device.h"
+#include "napt.h"
 #include "netlink.h"
 
 static int __init mape_init(void)
@@ -15,9 +16,12 @@ static int __init mape_init(void)
 	ret = mape_rules_module_init();
 	if (ret)
 		return ret;
-	ret = mape_device_init();
+	ret = mape_napt_init();
 	if (ret)
 		goto err_rules;
+	ret = mape_device_init();
+	if (ret)
+		goto err_napt;
 	ret = mape_rcv_init();
 	if (ret)
 		goto err_device;
@@ -31,6 +35,8 @@ err_rcv:
 	mape_rcv_uninit();
 err_device:
 	mape_device_uninit();
+err_napt:
+	mape_napt_uninit();
 err_rules:
 	mape_rules_module_exit();
 	return ret;
@@ -41,6 +47,7 @@ static void __exit mape_exit(void)
 	mape_genl_uninit();
 	mape_rcv_uninit();
 	mape_device_uninit();
+	mape_napt_uninit();
 	mape_rules_module_exit();
 }
 

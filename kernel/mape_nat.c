@@ -35,7 +35,6 @@
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_nat.h>
 
-#include "device.h"
 #include "napt.h"
 
 struct nat_net {
@@ -195,7 +194,7 @@ static void nat_detach(struct net *net)
 	nn->ops = NULL;
 }
 
-static const struct mape_nat_ops nat_ops = {
+static const struct mape_napt_ops nat_ops = {
 	.owner	= THIS_MODULE,
 	.attach	= nat_attach,
 	.detach	= nat_detach,
@@ -222,7 +221,7 @@ static int __init mape_nat_init(void)
 	ret = register_pernet_subsys(&nat_net_ops);
 	if (ret)
 		return ret;
-	ret = mape_nat_register(&nat_ops);
+	ret = mape_napt_register(&nat_ops);
 	if (ret)
 		unregister_pernet_subsys(&nat_net_ops);
 	return ret;
@@ -231,7 +230,7 @@ static int __init mape_nat_init(void)
 static void __exit mape_nat_exit(void)
 {
 	/* Unloadable only while no namespace is attached. */
-	mape_nat_unregister(&nat_ops);
+	mape_napt_unregister(&nat_ops);
 	unregister_pernet_subsys(&nat_net_ops);
 }
 

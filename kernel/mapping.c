@@ -11,6 +11,7 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
+#include <linux/netlink.h>
 #include <linux/string.h>
 #endif
 
@@ -104,16 +105,16 @@ bool mape_ipv4_prefix_match(__be32 a, __be32 p, u8 len)
 	return !((be32_to_cpu(a) ^ be32_to_cpu(p)) & mape_mask4(len));
 }
 
-int mape_rule_validate(struct mape_rule *r, const char **why)
+int mape_rule_validate(struct mape_rule *r, struct netlink_ext_ack *extack)
 {
 	unsigned int p, k;
 
 	if (r->prefix6_len > 128) {
-		*why = "rule IPv6 prefix length must be 0..128";
+		NL_SET_ERR_MSG(extack, "rule IPv6 prefix length must be 0..128");
 		return -EINVAL;
 	}
 	if (r->prefix4_len > 32) {
-		*why = "rule IPv4 prefix length must be 0..32";
+		NL_SET_ERR_MSG(extack, "rule IPv4 prefix length must be 0..32");
 		return -EINVAL;
 	}
 	{
@@ -121,24 +122,24 @@ int mape_rule_validate(struct mape_rule *r, const char **why)
 		struct u128 m = bits_prefix(v, r->prefix6_len);
 
 		if (v.hi != m.hi || v.lo != m.lo) {
-			*why = "rule IPv6 prefix has bits set beyond its length";
+			NL_SET_ERR_MSG(extack, "rule IPv6 prefix has bits set beyond its length");
 			return -EINVAL;
 		}
 	}
 	if (be32_to_cpu(r->prefix4) & ~mape_mask4(r->prefix4_len)) {
-		*why = "rule IPv4 prefix has bits set beyond its length";
+		NL_SET_ERR_MSG(extack, "rule IPv4 prefix has bits set beyond its length");
 		return -EINVAL;
 	}
 	if (r->ea_len > MAPE_EA_LEN_MAX) {
-		*why = "EA-bits length must be 0..48";
+		NL_SET_ERR_MSG(extack, "EA-bits length must be 0..48");
 		return -EINVAL;
 	}
 	if (r->prefix6_len + r->ea_len > 128) {
-		*why = "rule IPv6 prefix length plus EA-bits length exceeds 128";
+		NL_SET_ERR_MSG(extack, "rule IPv6 prefix length plus EA-bits length exceeds 128");
 		return -EINVAL;
 	}
 	if (r->psid_offset > 16) {
-		*why = "PSID offset must be 0..16";
+		NL_SET_ERR_MSG(extack, "PSID offset must be 0..16");
 		return -EINVAL;
 	}
 
@@ -147,42 +148,47 @@ int mape_rule_validate(struct mape_rule *r, const char **why)
 		/* RFC 7597 Appendix A, example 5: PSID provisioned apart. */
 		k = r->psid_len;
 		if (k > 16) {
-			*why = "PSID length must be 0..16";
+			NL_SET_ERR_MSG(extack, "PSID length must be 0..16");
 			return -EINVAL;
 		}
 		if (k && r->prefix4_len != 32) {
-			*why = "a PSID with EA-bits length 0 needs a /32 rule IPv4 prefix";
+			NL_SET_ERR_MSG(extack,
+				       "a PSID with EA-bits length 0 needs a /32 rule IPv4 prefix");
 			return -EINVAL;
 		}
 		if (k && !(r->flags & MAPE_RULE_PSID)) {
-			*why = "a PSID length with EA-bits length 0 needs an explicit PSID";
+			NL_SET_ERR_MSG(extack,
+				       "a PSID length with EA-bits length 0 needs an explicit PSID");
 			return -EINVAL;
 		}
 	} else {
 		k = r->ea_len > p ? r->ea_len - p : 0;
 		if (k > 16) {
-			*why = "EA-bits length exceeds the IPv4 suffix bits plus a 16-bit PSID";
+			NL_SET_ERR_MSG(extack,
+				       "EA-bits length exceeds the IPv4 suffix bits plus a 16-bit PSID");
 			return -EINVAL;
 		}
 		if ((r->flags & MAPE_RULE_PSID_LEN) && r->psid_len != k) {
-			*why = "PSID length must equal EA-bits length minus IPv4 suffix bits";
+			NL_SET_ERR_MSG(extack,
+				       "PSID length must equal EA-bits length minus IPv4 suffix bits");
 			return -EINVAL;
 		}
 		if ((r->flags & MAPE_RULE_PSID) && r->ea_len) {
-			*why = "an explicit PSID needs EA-bits length 0 (the EA bits carry it)";
+			NL_SET_ERR_MSG(extack,
+				       "an explicit PSID needs EA-bits length 0 (the EA bits carry it)");
 			return -EINVAL;
 		}
 		if (r->flags & MAPE_RULE_PSID) {
-			*why = "an explicit PSID needs a PSID length";
+			NL_SET_ERR_MSG(extack, "an explicit PSID needs a PSID length");
 			return -EINVAL;
 		}
 	}
 	if (r->psid_offset + k > 16) {
-		*why = "PSID offset plus PSID length exceeds 16";
+		NL_SET_ERR_MSG(extack, "PSID offset plus PSID length exceeds 16");
 		return -EINVAL;
 	}
 	if ((r->flags & MAPE_RULE_PSID) && (u32)r->psid >> k) {
-		*why = "PSID does not fit in the PSID length";
+		NL_SET_ERR_MSG(extack, "PSID does not fit in the PSID length");
 		return -EINVAL;
 	}
 	r->psid_len = k;
@@ -243,20 +249,21 @@ static void ea_split(const struct mape_rule *r, u64 ea, struct mape_ce *ce)
 
 int mape_ce_from_prefix(const struct mape_rule *r, const struct in6_addr *eu,
 			u8 eu_len, enum mape_ifid ifid, struct mape_ce *ce,
-			const char **why)
+			struct netlink_ext_ack *extack)
 {
 	struct u128 v = addr_load(eu);
 
 	if (eu_len > 128) {
-		*why = "end-user prefix length must be 0..128";
+		NL_SET_ERR_MSG(extack, "end-user prefix length must be 0..128");
 		return -EINVAL;
 	}
 	if (eu_len < r->prefix6_len + r->ea_len) {
-		*why = "end-user prefix is shorter than the rule IPv6 prefix plus the EA bits";
+		NL_SET_ERR_MSG(extack,
+			       "end-user prefix is shorter than the rule IPv6 prefix plus the EA bits");
 		return -EINVAL;
 	}
 	if (!mape_ipv6_prefix_match(eu, &r->prefix6, r->prefix6_len)) {
-		*why = "end-user prefix is not inside the rule IPv6 prefix";
+		NL_SET_ERR_MSG(extack, "end-user prefix is not inside the rule IPv6 prefix");
 		return -EINVAL;
 	}
 	ea_split(r, bits_get(v, r->prefix6_len, r->ea_len), ce);
@@ -292,18 +299,19 @@ static void ce_from_ea(const struct mape_rule *r, u64 ea, enum mape_ifid ifid,
 }
 
 int mape_ce_from_ipv4(const struct mape_rule *r, __be32 addr, u16 psid,
-		      enum mape_ifid ifid, struct mape_ce *ce, const char **why)
+		      enum mape_ifid ifid, struct mape_ce *ce,
+		      struct netlink_ext_ack *extack)
 {
 	if (!mape_ipv4_prefix_match(addr, r->prefix4, r->prefix4_len)) {
-		*why = "IPv4 address is not inside the rule IPv4 prefix";
+		NL_SET_ERR_MSG(extack, "IPv4 address is not inside the rule IPv4 prefix");
 		return -EINVAL;
 	}
 	if ((u32)psid >> r->psid_len) {
-		*why = "PSID does not fit in the PSID length";
+		NL_SET_ERR_MSG(extack, "PSID does not fit in the PSID length");
 		return -EINVAL;
 	}
 	if (r->ea_len == 0 && psid != r->psid) {
-		*why = "PSID is not the rule's provisioned PSID";
+		NL_SET_ERR_MSG(extack, "PSID is not the rule's provisioned PSID");
 		return -EINVAL;
 	}
 	ce_from_ea(r, ea_of(r, be32_to_cpu(addr), psid), ifid, ce);
@@ -341,10 +349,10 @@ bool mape_rule_map4(const struct mape_rule *r, __be32 addr, u16 port,
 
 int mape_rule_map6(const struct mape_rule *r, const struct in6_addr *addr,
 		   enum mape_ifid ifid, struct mape_ce *ce, bool *exact,
-		   const char **why)
+		   struct netlink_ext_ack *extack)
 {
 	if (!mape_ipv6_prefix_match(addr, &r->prefix6, r->prefix6_len)) {
-		*why = "IPv6 address is not inside the rule IPv6 prefix";
+		NL_SET_ERR_MSG(extack, "IPv6 address is not inside the rule IPv6 prefix");
 		return -EINVAL;
 	}
 	ce_from_ea(r, bits_get(addr_load(addr), r->prefix6_len, r->ea_len),
@@ -434,66 +442,3 @@ u16 mape_portset_port(const struct mape_portset *ps, u32 i)
 	mape_portset_range(ps, i >> m, &first, &last);
 	return first + (i & ((1U << m) - 1));
 }
-
-static u32 gcd32(u32 a, u32 b)
-{
-	while (b) {
-		u32 t = a % b;
-
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-/*
- * A free port of the set for a new NAPT mapping: at most
- * MAPE_PORT_SEARCH_MAX candidates, visited from a random start with a
- * random stride coprime to the set's size, so that successive searches
- * spread over every range and a crowded set does not make them walk the
- * same busy stretch. Ports below min are passed over; used() says whether
- * a port is taken. Returns 0 and *port, or -ENOSPC when every candidate
- * tried was below min or taken (the caller counts it and drops: never a
- * port outside the set).
- */
-int mape_port_search(const struct mape_portset *ps, u32 rnd1, u32 rnd2,
-		     u16 min, bool (*used)(u16 port, void *arg), void *arg,
-		     u16 *port)
-{
-	u32 n = mape_portset_count(ps), tries, i, step;
-
-	if (!n)
-		return -ENOSPC;
-	tries = n < MAPE_PORT_SEARCH_MAX ? n : MAPE_PORT_SEARCH_MAX;
-	i = rnd1 % n;
-	step = n > 1 ? 1 + rnd2 % (n - 1) : 1;
-	while (gcd32(step, n) != 1)
-		step++;
-	while (tries--) {
-		u16 p = mape_portset_port(ps, i);
-
-		if (p >= min && !used(p, arg)) {
-			*port = p;
-			return 0;
-		}
-		i = (i + step) % n;
-	}
-	return -ENOSPC;
-}
-EXPORT_SYMBOL_GPL(mape_port_search);
-
-/*
- * Port 0 is no source port. Ports 1-1023 are in a set only when its
- * offset a is 0 (section 5.1 keeps them out for any a > 0); they are the
- * system ports, so a connection gets one only when it came from one (as
- * netfilter's NAT keeps a port's class) or when the set has no other.
- */
-u16 mape_port_search_min(const struct mape_portset *ps, u16 orig)
-{
-	u32 n = mape_portset_count(ps);
-
-	if ((orig && orig < 1024) || !n || mape_portset_port(ps, n - 1) < 1024)
-		return 1;
-	return 1024;
-}
-EXPORT_SYMBOL_GPL(mape_port_search_min);

@@ -11,8 +11,9 @@
  *   o  EA-bits length               k  PSID length, q in the RFC
  *   a  PSID offset                  m  16 - a - k, contiguous port bits
  *
- * Functions that can fail return 0 or -EINVAL and, on failure, point *why at
- * a static message naming the broken constraint; callers add the value.
+ * Functions that can fail return 0 or -EINVAL and, on failure, leave in
+ * extack (which may be NULL) a message naming the broken constraint; the
+ * caller adds the value.
  */
 #ifndef _MAPE_MAPPING_H
 #define _MAPE_MAPPING_H
@@ -20,6 +21,8 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/in6.h>
+
+struct netlink_ext_ack;
 #else
 #include "mape_user.h"
 #endif
@@ -71,7 +74,7 @@ struct mape_ce {
 	struct in6_addr addr;
 };
 
-int mape_rule_validate(struct mape_rule *r, const char **why);
+int mape_rule_validate(struct mape_rule *r, struct netlink_ext_ack *extack);
 
 /* k for the rule: bits of PSID carried by the EA bits or provisioned. */
 static inline bool mape_rule_shares(const struct mape_rule *r)
@@ -82,11 +85,12 @@ static inline bool mape_rule_shares(const struct mape_rule *r)
 /* CE side (RFC 7597 section 5.2): from the end-user prefix to everything. */
 int mape_ce_from_prefix(const struct mape_rule *r, const struct in6_addr *eu,
 			u8 eu_len, enum mape_ifid ifid, struct mape_ce *ce,
-			const char **why);
+			struct netlink_ext_ack *extack);
 
 /* BR or FMR side (section 5.3): the CE owning an IPv4 address and PSID. */
 int mape_ce_from_ipv4(const struct mape_rule *r, __be32 addr, u16 psid,
-		      enum mape_ifid ifid, struct mape_ce *ce, const char **why);
+		      enum mape_ifid ifid, struct mape_ce *ce,
+		      struct netlink_ext_ack *extack);
 
 /*
  * Data path form of mape_ce_from_ipv4(): the MAP IPv6 address of the CE
@@ -105,29 +109,17 @@ bool mape_rule_map4(const struct mape_rule *r, __be32 addr, u16 port,
  */
 int mape_rule_map6(const struct mape_rule *r, const struct in6_addr *addr,
 		   enum mape_ifid ifid, struct mape_ce *ce, bool *exact,
-		   const char **why);
+		   struct netlink_ext_ack *extack);
 
 /* Port sets. */
 u16 mape_port_psid(const struct mape_portset *ps, u16 port);
-/* Exported, with mape_port_search(), for the NAPT module mape_nat. */
+/* Exported for the NAPT module mape_nat. */
 bool mape_port_in_set(const struct mape_portset *ps, u16 port);
 unsigned int mape_portset_nranges(const struct mape_portset *ps);
 void mape_portset_range(const struct mape_portset *ps, unsigned int i,
 			u16 *first, u16 *last);
 u32 mape_portset_count(const struct mape_portset *ps);
 u16 mape_portset_port(const struct mape_portset *ps, u32 i);
-
-/*
- * Candidates a NAPT port search tries before calling the set exhausted:
- * every port of any set of PSID length 4 or more (offset 6); a bigger set
- * is searched this far, so it may be called full with a few ports free.
- */
-#define MAPE_PORT_SEARCH_MAX	4096
-int mape_port_search(const struct mape_portset *ps, u32 rnd1, u32 rnd2,
-		     u16 min, bool (*used)(u16 port, void *arg), void *arg,
-		     u16 *port);
-/* The min of a search for a connection from port orig. */
-u16 mape_port_search_min(const struct mape_portset *ps, u16 orig);
 
 /*
  * RFC 7597 section 8.3.3: an IPv4 identifier inside the CE's PSID-derived

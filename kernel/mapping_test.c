@@ -7,12 +7,12 @@
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/inet.h>
+#include <linux/netlink.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 
 #include "mapping.h"
-#include "napt.h"
 
 static struct in6_addr a6(const char *s)
 {
@@ -57,9 +57,9 @@ static void expect_addr6(struct kunit *test, const struct in6_addr *got,
 
 static void expect_valid(struct kunit *test, struct mape_rule *r)
 {
-	const char *why = NULL;
+	struct netlink_ext_ack ext = {};
 
-	KUNIT_ASSERT_EQ_MSG(test, mape_rule_validate(r, &why), 0, "%s", why);
+	KUNIT_ASSERT_EQ_MSG(test, mape_rule_validate(r, &ext), 0, "%s", ext._msg);
 }
 
 /* Appendix A, example 1: the CE derives everything from its prefix. */
@@ -68,13 +68,13 @@ static void mapping_rfc_example1(struct kunit *test)
 	struct mape_rule r = rule("2001:db8::", 40, "192.0.2.0", 24, 16);
 	struct in6_addr eu = a6("2001:db8:12:3400::");
 	struct mape_ce ce;
-	const char *why;
+	struct netlink_ext_ack ext = {};
 	u16 first, last;
 
 	expect_valid(test, &r);
 	KUNIT_EXPECT_EQ(test, r.psid_len, 8);
 	KUNIT_ASSERT_EQ(test, mape_ce_from_prefix(&r, &eu, 56, MAPE_IFID_RFC,
-						  &ce, &why), 0);
+						  &ce, &ext), 0);
 	KUNIT_EXPECT_EQ(test, ce.ip4, a4("192.0.2.18"));
 	KUNIT_EXPECT_EQ(test, ce.ip4_len, 32);
 	KUNIT_EXPECT_EQ(test, ce.ports.psid, 0x34);
@@ -99,7 +99,7 @@ static void mapping_rfc_example2_3(struct kunit *test)
 	struct mape_rule r = rule("2001:db8::", 40, "192.0.2.0", 24, 16);
 	struct in6_addr out;
 	struct mape_ce ce;
-	const char *why;
+	struct netlink_ext_ack ext = {};
 	bool exact;
 
 	expect_valid(test, &r);
@@ -110,20 +110,20 @@ static void mapping_rfc_example2_3(struct kunit *test)
 					       MAPE_IFID_RFC, &out));
 	EXPECT_ADDR6(test, out, "2001:db8:12:3400:0:c000:212:34");
 	KUNIT_ASSERT_EQ(test, mape_ce_from_ipv4(&r, a4("192.0.2.18"), 0x34,
-						MAPE_IFID_RFC, &ce, &why), 0);
+						MAPE_IFID_RFC, &ce, &ext), 0);
 	EXPECT_ADDR6(test, ce.eu_prefix, "2001:db8:12:3400::");
 	KUNIT_EXPECT_EQ(test, ce.eu_len, 56);
 
 	/* And back, as the anti-spoofing check needs it. */
 	out = a6("2001:db8:12:3400:0:c000:212:34");
 	KUNIT_ASSERT_EQ(test, mape_rule_map6(&r, &out, MAPE_IFID_RFC, &ce,
-					     &exact, &why), 0);
+					     &exact, &ext), 0);
 	KUNIT_EXPECT_EQ(test, ce.ip4, a4("192.0.2.18"));
 	KUNIT_EXPECT_EQ(test, ce.ports.psid, 0x34);
 	KUNIT_EXPECT_TRUE(test, exact);
 	out = a6("2001:db8:12:3400:0:c000:212:35");
 	KUNIT_ASSERT_EQ(test, mape_rule_map6(&r, &out, MAPE_IFID_RFC, &ce,
-					     &exact, &why), 0);
+					     &exact, &ext), 0);
 	KUNIT_EXPECT_FALSE(test, exact);
 
 	/* Ports whose A field is 0 belong to no CE (section 5.1). */
@@ -137,11 +137,11 @@ static void mapping_rfc_example4(struct kunit *test)
 	struct mape_rule r = rule("2001:db8:12:3400::", 56, "192.0.2.1", 32, 0);
 	struct in6_addr eu = a6("2001:db8:12:3400::"), out;
 	struct mape_ce ce;
-	const char *why;
+	struct netlink_ext_ack ext = {};
 
 	expect_valid(test, &r);
 	KUNIT_ASSERT_EQ(test, mape_ce_from_prefix(&r, &eu, 56, MAPE_IFID_RFC,
-						  &ce, &why), 0);
+						  &ce, &ext), 0);
 	KUNIT_EXPECT_EQ(test, ce.ip4, a4("192.0.2.1"));
 	KUNIT_EXPECT_EQ(test, ce.ports.len, 0);
 	KUNIT_EXPECT_EQ(test, mape_portset_count(&ce.ports), 65536);
@@ -157,7 +157,7 @@ static void mapping_rfc_example5(struct kunit *test)
 	struct mape_rule r = rule("2001:db8:12:3400::", 56, "192.0.2.1", 32, 0);
 	struct in6_addr eu = a6("2001:db8:12:3400::"), out;
 	struct mape_ce ce;
-	const char *why;
+	struct netlink_ext_ack ext = {};
 	u16 first, last;
 
 	r.flags = MAPE_RULE_PSID_LEN | MAPE_RULE_PSID;
@@ -165,7 +165,7 @@ static void mapping_rfc_example5(struct kunit *test)
 	r.psid = 0x20;
 	expect_valid(test, &r);
 	KUNIT_ASSERT_EQ(test, mape_ce_from_prefix(&r, &eu, 56, MAPE_IFID_RFC,
-						  &ce, &why), 0);
+						  &ce, &ext), 0);
 	KUNIT_EXPECT_EQ(test, ce.ports.psid, 0x20);
 	mape_portset_range(&ce.ports, 0, &first, &last);
 	KUNIT_EXPECT_EQ(test, first, 1152);
@@ -187,22 +187,22 @@ static void mapping_draft03(struct kunit *test)
 	struct mape_rule r = rule("2001:db8::", 40, "192.0.2.0", 24, 16);
 	struct in6_addr eu = a6("2001:db8:12:3400::"), out;
 	struct mape_ce ce;
-	const char *why;
+	struct netlink_ext_ack ext = {};
 	bool exact;
 
 	expect_valid(test, &r);
 	KUNIT_ASSERT_EQ(test, mape_ce_from_prefix(&r, &eu, 56, MAPE_IFID_DRAFT03,
-						  &ce, &why), 0);
+						  &ce, &ext), 0);
 	EXPECT_ADDR6(test, ce.addr, "2001:db8:12:3400:c0:2:1200:3400");
 	KUNIT_ASSERT_TRUE(test, mape_rule_map4(&r, a4("192.0.2.18"), 1232,
 					       MAPE_IFID_DRAFT03, &out));
 	EXPECT_ADDR6(test, out, "2001:db8:12:3400:c0:2:1200:3400");
 	KUNIT_ASSERT_EQ(test, mape_rule_map6(&r, &out, MAPE_IFID_DRAFT03, &ce,
-					     &exact, &why), 0);
+					     &exact, &ext), 0);
 	KUNIT_EXPECT_TRUE(test, exact);
 	/* The RFC form of the same CE is not its draft-03 address. */
 	KUNIT_ASSERT_EQ(test, mape_rule_map6(&r, &out, MAPE_IFID_RFC, &ce,
-					     &exact, &why), 0);
+					     &exact, &ext), 0);
 	KUNIT_EXPECT_FALSE(test, exact);
 }
 
@@ -212,11 +212,11 @@ static void mapping_ipv4_prefix(struct kunit *test)
 	struct mape_rule r = rule("2001:db8::", 32, "192.0.2.0", 24, 4);
 	struct in6_addr eu = a6("2001:db8:a000::"), out;
 	struct mape_ce ce;
-	const char *why;
+	struct netlink_ext_ack ext = {};
 
 	expect_valid(test, &r);
 	KUNIT_ASSERT_EQ(test, mape_ce_from_prefix(&r, &eu, 36, MAPE_IFID_RFC,
-						  &ce, &why), 0);
+						  &ce, &ext), 0);
 	KUNIT_EXPECT_EQ(test, ce.ip4, a4("192.0.2.160"));
 	KUNIT_EXPECT_EQ(test, ce.ip4_len, 28);
 	KUNIT_EXPECT_EQ(test, mape_portset_count(&ce.ports), 65536);
@@ -233,11 +233,11 @@ static void mapping_ipv4_all(struct kunit *test)
 	struct mape_rule r = rule("2001:db8::", 32, "0.0.0.0", 0, 0);
 	struct in6_addr out;
 	struct mape_ce ce;
-	const char *why;
+	struct netlink_ext_ack ext = {};
 
 	expect_valid(test, &r);
 	KUNIT_ASSERT_EQ(test, mape_ce_from_ipv4(&r, a4("10.1.2.3"), 0,
-						MAPE_IFID_RFC, &ce, &why), 0);
+						MAPE_IFID_RFC, &ce, &ext), 0);
 	KUNIT_EXPECT_EQ(test, ce.ip4, 0);
 	KUNIT_EXPECT_EQ(test, ce.ip4_len, 0);
 	KUNIT_EXPECT_EQ(test, ce.ea_bits, 0);
@@ -253,14 +253,14 @@ static void mapping_long_prefix(struct kunit *test)
 	struct mape_rule r = rule("2001:db8:ce:ab00::", 56, "198.51.100.0", 24, 16);
 	struct in6_addr out;
 	struct mape_ce ce;
-	const char *why;
+	struct netlink_ext_ack ext = {};
 
 	expect_valid(test, &r);
 	KUNIT_ASSERT_TRUE(test, mape_rule_map4(&r, a4("198.51.100.2"), 6600,
 					       MAPE_IFID_RFC, &out));
 	EXPECT_ADDR6(test, out, "2001:db8:ce:ab02:7200:c633:6402:72");
 	KUNIT_ASSERT_EQ(test, mape_ce_from_prefix(&r, &out, 72, MAPE_IFID_RFC,
-						  &ce, &why), 0);
+						  &ce, &ext), 0);
 	KUNIT_EXPECT_EQ(test, ce.ports.psid, 0x72);
 	EXPECT_ADDR6(test, ce.addr, "2001:db8:ce:ab02:7200:c633:6402:72");
 	EXPECT_ADDR6(test, ce.eu_prefix, "2001:db8:ce:ab02:7200::");
@@ -309,11 +309,11 @@ static void mapping_invalid_rules(struct kunit *test)
 	bad[i++].r.psid = 1;
 
 	for (j = 0; j < i; j++) {
-		const char *why = NULL;
+		struct netlink_ext_ack ext = {};
 
-		KUNIT_EXPECT_EQ_MSG(test, mape_rule_validate(&bad[j].r, &why),
+		KUNIT_EXPECT_EQ_MSG(test, mape_rule_validate(&bad[j].r, &ext),
 				    -EINVAL, "%s accepted", bad[j].name);
-		KUNIT_EXPECT_NOT_NULL_MSG(test, why, "%s: no message",
+		KUNIT_EXPECT_NOT_NULL_MSG(test, ext._msg, "%s: no message",
 					  bad[j].name);
 	}
 }
@@ -323,22 +323,22 @@ static void mapping_invalid_prefix(struct kunit *test)
 	struct mape_rule r = rule("2001:db8::", 40, "192.0.2.0", 24, 16);
 	struct in6_addr eu;
 	struct mape_ce ce;
-	const char *why;
+	struct netlink_ext_ack ext = {};
 
 	expect_valid(test, &r);
 	eu = a6("2001:db8:12::");
 	KUNIT_EXPECT_EQ(test, mape_ce_from_prefix(&r, &eu, 48, MAPE_IFID_RFC,
-						  &ce, &why), -EINVAL);
+						  &ce, &ext), -EINVAL);
 	eu = a6("2001:db9:12:3400::");
 	KUNIT_EXPECT_EQ(test, mape_ce_from_prefix(&r, &eu, 56, MAPE_IFID_RFC,
-						  &ce, &why), -EINVAL);
+						  &ce, &ext), -EINVAL);
 	KUNIT_EXPECT_EQ(test, mape_ce_from_prefix(&r, &eu, 129, MAPE_IFID_RFC,
-						  &ce, &why), -EINVAL);
+						  &ce, &ext), -EINVAL);
 	KUNIT_EXPECT_EQ(test, mape_ce_from_ipv4(&r, a4("198.51.100.1"), 1,
-						MAPE_IFID_RFC, &ce, &why),
+						MAPE_IFID_RFC, &ce, &ext),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, mape_ce_from_ipv4(&r, a4("192.0.2.1"), 0x100,
-						MAPE_IFID_RFC, &ce, &why),
+						MAPE_IFID_RFC, &ce, &ext),
 			-EINVAL);
 }
 
@@ -390,14 +390,14 @@ static void mapping_roundtrip(struct kunit *test)
 		enum mape_ifid ifid = prandom_u32_state(&rs) & 1;
 		struct in6_addr eu = r.prefix6, out;
 		struct mape_ce ce, back;
-		const char *why = NULL;
+		struct netlink_ext_ack ext = {};
 		unsigned int i, bit;
 		u16 first, last, port;
 		bool exact, mapped;
 		u8 eu_len;
 
-		KUNIT_ASSERT_EQ_MSG(test, mape_rule_validate(&r, &why), 0,
-				    "rule %u: %s", n, why);
+		KUNIT_ASSERT_EQ_MSG(test, mape_rule_validate(&r, &ext), 0,
+				    "rule %u: %s", n, ext._msg);
 		for (i = 0; i < r.ea_len; i++) {
 			bit = r.prefix6_len + i;
 			if (prandom_u32_state(&rs) & 1)
@@ -405,7 +405,7 @@ static void mapping_roundtrip(struct kunit *test)
 		}
 		eu_len = r.prefix6_len + r.ea_len;
 		KUNIT_ASSERT_EQ(test, mape_ce_from_prefix(&r, &eu, eu_len, ifid,
-							  &ce, &why), 0);
+							  &ce, &ext), 0);
 		KUNIT_ASSERT_TRUE(test, mape_ipv4_prefix_match(ce.ip4, r.prefix4,
 							       r.prefix4_len));
 
@@ -420,7 +420,7 @@ static void mapping_roundtrip(struct kunit *test)
 				      &ce.addr, &out);
 
 		KUNIT_ASSERT_EQ(test, mape_rule_map6(&r, &ce.addr, ifid, &back,
-						     &exact, &why), 0);
+						     &exact, &ext), 0);
 		KUNIT_ASSERT_TRUE(test, exact);
 		KUNIT_ASSERT_EQ(test, back.ip4, ce.ip4);
 		KUNIT_ASSERT_EQ(test, back.ip4_len, ce.ip4_len);
@@ -523,200 +523,6 @@ static void mapping_frag_id(struct kunit *test)
 			mape_psid_frag_id(&sets[1], 1234));
 }
 
-/* A "used" callback over a bitmap of taken ports; counts its calls. */
-struct taken {
-	unsigned long *map;
-	unsigned int calls;
-};
-
-static bool taken_used(u16 port, void *arg)
-{
-	struct taken *t = arg;
-
-	t->calls++;
-	return test_bit(port, t->map);
-}
-
-static int search(const struct mape_portset *ps, struct taken *t, u16 *port)
-{
-	return mape_port_search(ps, get_random_u32(), get_random_u32(), 1,
-				taken_used, t, port);
-}
-
-/*
- * Offset 0 puts system ports, and port 0, in the sets of the lowest
- * PSIDs: port 0 is never chosen, 1-1023 only for a connection from a
- * system port or when the set has no other.
- */
-static void mapping_port_search_low(struct kunit *test)
-{
-	static const struct {
-		struct mape_portset ps;
-		u16 orig, min;
-	} cases[] = {
-		{ { .offset = 0, .len = 4, .psid = 0 }, 40000, 1024 },
-		{ { .offset = 0, .len = 4, .psid = 0 }, 0, 1024 },
-		{ { .offset = 0, .len = 4, .psid = 0 }, 80, 1 },
-		{ { .offset = 0, .len = 6, .psid = 0 }, 40000, 1 },	/* 0-1023 */
-		{ { .offset = 0, .len = 8, .psid = 0 }, 5000, 1 },	/* 0-255 */
-		{ { .offset = 6, .len = 8, .psid = 0x34 }, 40000, 1024 },
-		{ { .offset = 6, .len = 8, .psid = 0x34 }, 53, 1 },
-	};
-	unsigned long *map = kunit_kzalloc(test, BITS_TO_LONGS(65536) *
-					   sizeof(long), GFP_KERNEL);
-	struct taken t = { .map = map };
-	unsigned int c, i;
-	u16 port, min;
-
-	KUNIT_ASSERT_NOT_NULL(test, map);
-	for (c = 0; c < ARRAY_SIZE(cases); c++) {
-		const struct mape_portset *ps = &cases[c].ps;
-		u32 n = mape_portset_count(ps);
-
-		min = mape_port_search_min(ps, cases[c].orig);
-		KUNIT_EXPECT_EQ(test, min, cases[c].min);
-		/* Take every port the search will give: none below min. */
-		bitmap_zero(map, 65536);
-		for (i = 0; i < n; i++) {
-			if (mape_port_search(ps, get_random_u32(),
-					     get_random_u32(), min, taken_used,
-					     &t, &port))
-				break;
-			KUNIT_EXPECT_GE(test, port, min);
-			KUNIT_EXPECT_TRUE(test, mape_port_in_set(ps, port));
-			__set_bit(port, map);
-		}
-		/* Exactly the set's ports from min on were handed out. */
-		for (i = 0; i < n; i++) {
-			port = mape_portset_port(ps, i);
-			KUNIT_EXPECT_EQ(test, !!test_bit(port, map), port >= min);
-		}
-	}
-}
-
-/*
- * The NAPT port search: the i-th port enumeration covers exactly the set;
- * a search returns only free ports of the set, finds the last free port
- * of a nearly full set (the stride visits every port), gives -ENOSPC on a
- * full one after at most MAPE_PORT_SEARCH_MAX tries, and successive
- * searches from random seeds spread over all ranges.
- */
-static void mapping_port_search(struct kunit *test)
-{
-	static const struct mape_portset sets[] = {
-		{ .offset = 6, .len = 8, .psid = 0x34 },	/* 252 ports */
-		{ .offset = 6, .len = 4, .psid = 0x3 },		/* 4032 */
-		{ .offset = 0, .len = 6, .psid = 0x2a },	/* 1024, a = 0 */
-		{ .offset = 4, .len = 12, .psid = 0xabc },	/* 15 */
-	};
-	unsigned long *map = kunit_kzalloc(test, BITS_TO_LONGS(65536) *
-					   sizeof(long), GFP_KERNEL);
-	struct taken t = { .map = map };
-	unsigned int s, i;
-
-	KUNIT_ASSERT_NOT_NULL(test, map);
-	for (s = 0; s < ARRAY_SIZE(sets); s++) {
-		const struct mape_portset *ps = &sets[s];
-		u32 n = mape_portset_count(ps);
-		unsigned int ranges = mape_portset_nranges(ps);
-		unsigned long *seen_ranges;
-		u16 port, last;
-
-		/* The enumeration is the set, each port once. */
-		bitmap_zero(map, 65536);
-		for (i = 0; i < n; i++) {
-			port = mape_portset_port(ps, i);
-			KUNIT_ASSERT_TRUE(test, mape_port_in_set(ps, port));
-			KUNIT_ASSERT_FALSE(test, test_and_set_bit(port, map));
-		}
-		KUNIT_EXPECT_EQ(test, bitmap_weight(map, 65536), n);
-
-		/* Fill it by searching: every result free and in the set. */
-		bitmap_zero(map, 65536);
-		for (i = 0; i < n - 1; i++) {
-			KUNIT_ASSERT_EQ(test, search(ps, &t, &port), 0);
-			KUNIT_ASSERT_TRUE(test, mape_port_in_set(ps, port));
-			KUNIT_ASSERT_FALSE(test, test_and_set_bit(port, map));
-		}
-		/* One port left: found whatever the seeds. */
-		for (i = 0; i < n; i++) {
-			last = mape_portset_port(ps, i);
-			if (!test_bit(last, map))
-				break;
-		}
-		for (i = 0; i < 20; i++) {
-			KUNIT_EXPECT_EQ(test, search(ps, &t, &port), 0);
-			KUNIT_EXPECT_EQ(test, port, last);
-		}
-		/* Full: -ENOSPC, after a bounded number of tries. */
-		__set_bit(last, map);
-		t.calls = 0;
-		KUNIT_EXPECT_EQ(test, search(ps, &t, &port), -ENOSPC);
-		KUNIT_EXPECT_LE(test, t.calls, min_t(u32, n, MAPE_PORT_SEARCH_MAX));
-
-		/* Spread: 50 searches per range in an empty set hit every
-		 * range.
-		 */
-		bitmap_zero(map, 65536);
-		seen_ranges = kunit_kzalloc(test, BITS_TO_LONGS(65536) *
-					    sizeof(long), GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, seen_ranges);
-		for (i = 0; i < 50 * ranges; i++) {
-			KUNIT_ASSERT_EQ(test, search(ps, &t, &port), 0);
-			__set_bit(ps->offset ? port >> (16 - ps->offset) : 0,
-				  seen_ranges);
-		}
-		KUNIT_EXPECT_EQ(test, bitmap_weight(seen_ranges, 65536), ranges);
-	}
-
-	/* A set bigger than the bound: a full one costs exactly the bound. */
-	{
-		const struct mape_portset big = { .offset = 6, .len = 2,
-						  .psid = 1 };
-		u16 port;
-
-		KUNIT_EXPECT_GT(test, mape_portset_count(&big),
-				(u32)MAPE_PORT_SEARCH_MAX);
-		bitmap_fill(map, 65536);
-		t.calls = 0;
-		KUNIT_EXPECT_EQ(test, search(&big, &t, &port), -ENOSPC);
-		KUNIT_EXPECT_EQ(test, t.calls, MAPE_PORT_SEARCH_MAX);
-	}
-}
-
-/*
- * The NAPT full-set memory: a failed search's destination is refused for
- * MAPE_NAPT_FULL_MS and no longer; a slot holds one destination (the last
- * written), others and the empty key 0 never hit; jiffies wrap.
- */
-static void mapping_napt_full(struct kunit *test)
-{
-	struct mape_napt_full f[MAPE_NAPT_FULL_SLOTS] = {};
-	unsigned long w = msecs_to_jiffies(MAPE_NAPT_FULL_MS);
-	unsigned long t0;
-	unsigned int i;
-
-	KUNIT_ASSERT_GT(test, w, 0UL);
-	for (i = 0; i < 2; i++) {
-		/* Second round: a window that spans the jiffies wrap. */
-		t0 = i ? ULONG_MAX - w / 2 : 1000;
-		memset(f, 0, sizeof(f));
-		KUNIT_EXPECT_FALSE(test, mape_napt_full_hit(f, 0x1234, t0));
-		KUNIT_EXPECT_FALSE(test, mape_napt_full_hit(f, 0, t0));
-		mape_napt_full_set(f, 0x1234, t0);
-		KUNIT_EXPECT_TRUE(test, mape_napt_full_hit(f, 0x1234, t0));
-		KUNIT_EXPECT_TRUE(test, mape_napt_full_hit(f, 0x1234, t0 + w - 1));
-		KUNIT_EXPECT_FALSE(test, mape_napt_full_hit(f, 0x1234, t0 + w));
-		KUNIT_EXPECT_FALSE(test, mape_napt_full_hit(f, 0x1234, t0 + 10 * w));
-		/* Same slot, another key: the newer one owns it. */
-		mape_napt_full_set(f, 0x1234 + MAPE_NAPT_FULL_SLOTS, t0);
-		KUNIT_EXPECT_FALSE(test, mape_napt_full_hit(f, 0x1234, t0));
-		KUNIT_EXPECT_TRUE(test, mape_napt_full_hit(f, 0x1234 + MAPE_NAPT_FULL_SLOTS, t0));
-		/* Another slot is untouched. */
-		KUNIT_EXPECT_FALSE(test, mape_napt_full_hit(f, 0x1235, t0));
-	}
-}
-
 static struct kunit_case mapping_cases[] = {
 	KUNIT_CASE(mapping_rfc_example1),
 	KUNIT_CASE(mapping_rfc_example2_3),
@@ -731,9 +537,6 @@ static struct kunit_case mapping_cases[] = {
 	KUNIT_CASE(mapping_roundtrip),
 	KUNIT_CASE(mapping_partition),
 	KUNIT_CASE(mapping_frag_id),
-	KUNIT_CASE(mapping_port_search),
-	KUNIT_CASE(mapping_port_search_low),
-	KUNIT_CASE(mapping_napt_full),
 	{}
 };
 

@@ -64,7 +64,7 @@ static struct mape_dev *get_dev(struct genl_info *info)
 	return md;
 }
 
-/* Parse MAPE_A_RULE; the IPv4 key alone when !full. */
+/* Parse MAPE_A_RULE, validated; the IPv4 key alone when !full. */
 static int parse_rule(struct genl_info *info, struct mape_rule *r, u8 *type,
 		      bool full)
 {
@@ -110,7 +110,10 @@ static int parse_rule(struct genl_info *info, struct mape_rule *r, u8 *type,
 		r->psid = nla_get_u16(tb[MAPE_RULE_A_PSID]);
 		r->flags |= MAPE_RULE_PSID;
 	}
-	return 0;
+	ret = mape_rule_validate(r, info->extack);
+	if (ret)
+		NL_SET_BAD_ATTR(info->extack, nest);
+	return ret;
 }
 
 static int put_rule(struct sk_buff *skb, const struct mape_rule *r, u8 type)
@@ -163,98 +166,28 @@ static int put_dev(struct sk_buff *skb, const struct mape_dev *md)
 	return 0;
 }
 
-/*
- * Only a CE's params depend on its rules (the BMR): its rule changes take
- * md->lock, which changelink takes under RTNL. A BR's take the table's
- * lock alone, so that a million rules never keep RTNL waiting. The role
- * never changes.
- */
-static bool lock_ce(struct mape_dev *md)
-{
-	bool ce;
-
-	rcu_read_lock();
-	ce = rcu_dereference(md->params)->cfg.role == MAPE_ROLE_CE;
-	rcu_read_unlock();
-	if (ce)
-		mutex_lock(&md->lock);
-	return ce;
-}
-
-static void unlock_ce(struct mape_dev *md, bool ce)
-{
-	if (ce)
-		mutex_unlock(&md->lock);
-}
-
 static int rule_add(struct sk_buff *skb, struct genl_info *info)
 {
-	const char *why = NULL;
-	struct mape_rule_entry *e;
-	struct mape_params *p;
 	struct mape_dev *md;
 	struct mape_rule r;
-	bool merged, ce;
 	u8 type;
 	int ret;
 
 	ret = parse_rule(info, &r, &type, true);
 	if (ret)
 		return ret;
-	ret = mape_rule_validate(&r, &why);
-	if (ret) {
-		info->extack->_msg = why;
-		NL_SET_BAD_ATTR(info->extack, info->attrs[MAPE_A_RULE]);
-		return ret;
-	}
 	md = get_dev(info);
 	if (IS_ERR(md))
 		return PTR_ERR(md);
-
-	ce = lock_ce(md);
-	p = ce ? mape_params_locked(md) : NULL;
-	if ((type & MAPE_RULE_BMR) && ce &&
-	    p->has_bmr && (p->bmr.prefix4 != r.prefix4 ||
-			   p->bmr.prefix4_len != r.prefix4_len)) {
-		NL_SET_ERR_MSG(info->extack, "this CE has a BMR already");
-		ret = -EEXIST;
-		goto out;
-	}
-	mutex_lock(&md->rules.lock);
-	ret = mape_rules_add(&md->rules, &r, type, &e, &merged, &why);
-	mutex_unlock(&md->rules.lock);
-	if (ret) {
-		info->extack->_msg = why;
-		goto out;
-	}
-	if ((type & MAPE_RULE_BMR) && ce) {
-		ret = mape_dev_set_bmr(md, &e->rule, &why);
-		if (ret) {
-			info->extack->_msg = why;
-			/* Undo: the rule may not stay without its BMR role. */
-			mutex_lock(&md->rules.lock);
-			if (merged)
-				WRITE_ONCE(e->type, e->type & ~MAPE_RULE_BMR);
-			else
-				mape_rules_free(mape_rules_del(&md->rules,
-							       r.prefix4,
-							       r.prefix4_len));
-			mutex_unlock(&md->rules.lock);
-		}
-	}
-out:
-	unlock_ce(md, ce);
+	ret = mape_dev_rule_add(md, &r, type, info->extack);
 	mape_dev_put(md);
 	return ret;
 }
 
 static int rule_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mape_rule_entry *e;
-	struct mape_params *p;
 	struct mape_dev *md;
 	struct mape_rule r;
-	bool ce;
 	int ret;
 
 	ret = parse_rule(info, &r, NULL, false);
@@ -263,56 +196,19 @@ static int rule_del(struct sk_buff *skb, struct genl_info *info)
 	md = get_dev(info);
 	if (IS_ERR(md))
 		return PTR_ERR(md);
-	ce = lock_ce(md);
-	mutex_lock(&md->rules.lock);
-	e = mape_rules_find(&md->rules, r.prefix4, r.prefix4_len);
-	mutex_unlock(&md->rules.lock);
-	if (!e) {
-		NL_SET_ERR_MSG(info->extack, "no rule for this IPv4 prefix");
-		ret = -ENOENT;
-		goto out;
-	}
-	/* Forget the BMR first: the only step that can fail. */
-	p = ce ? mape_params_locked(md) : NULL;
-	if (p && p->has_bmr && p->bmr.prefix4 == r.prefix4 &&
-	    p->bmr.prefix4_len == r.prefix4_len) {
-		ret = mape_dev_set_bmr(md, NULL, NULL);
-		if (ret)
-			goto out;
-	}
-	mutex_lock(&md->rules.lock);
-	mape_rules_free(mape_rules_del(&md->rules, r.prefix4, r.prefix4_len));
-	mutex_unlock(&md->rules.lock);
-out:
-	unlock_ce(md, ce);
+	ret = mape_dev_rule_del(md, r.prefix4, r.prefix4_len, info->extack);
 	mape_dev_put(md);
 	return ret;
 }
 
-/*
- * In batches, every lock dropped between them: a BMR added meanwhile is
- * forgotten by the next batch before its rule goes.
- */
 static int rule_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mape_dev *md = get_dev(info);
-	bool more = true, ce;
-	int ret = 0;
+	int ret;
 
 	if (IS_ERR(md))
 		return PTR_ERR(md);
-	while (more && !ret) {
-		ce = lock_ce(md);
-		if (ce && mape_params_locked(md)->has_bmr)
-			ret = mape_dev_set_bmr(md, NULL, NULL);
-		if (!ret) {
-			mutex_lock(&md->rules.lock);
-			more = mape_rules_flush(&md->rules, MAPE_RULES_BATCH);
-			mutex_unlock(&md->rules.lock);
-		}
-		unlock_ce(md, ce);
-		cond_resched();
-	}
+	ret = mape_dev_rule_flush(md, info->extack);
 	mape_dev_put(md);
 	return ret;
 }
@@ -622,7 +518,6 @@ static int lookup(struct sk_buff *skb, struct genl_info *info)
 	struct mape_rule rule;
 	struct sk_buff *msg;
 	struct mape_dev *md;
-	const char *why;
 	struct mape_ce ce;
 	int exact = -1;
 	u8 type;
@@ -656,7 +551,8 @@ static int lookup(struct sk_buff *skb, struct genl_info *info)
 			ret = -ERANGE;
 			if (mape_rule_map4(&rule, a, port, p->cfg.ifid, &ce.addr))
 				ret = mape_ce_from_ipv4(&rule, a, ps.psid,
-							p->cfg.ifid, &ce, &why);
+							p->cfg.ifid, &ce,
+							info->extack);
 		}
 	} else {
 		struct in6_addr a = nla_get_in6_addr(attrs[MAPE_A_LOOKUP_IPV6]);
@@ -667,7 +563,7 @@ static int lookup(struct sk_buff *skb, struct genl_info *info)
 			rule = e->rule;
 			type = READ_ONCE(e->type);
 			ret = mape_rule_map6(&rule, &a, p->cfg.ifid, &ce, &ex,
-					     &why);
+					     info->extack);
 			exact = ex;
 		}
 	}

@@ -232,7 +232,7 @@ static void idx16_del(struct mape_rules *t, const struct mape_rule *r)
 
 int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
 		   struct mape_rule_entry **out, bool *merged,
-		   const char **why)
+		   struct netlink_ext_ack *extack)
 {
 	struct mape_rule_entry *e;
 	struct key4 k4;
@@ -244,7 +244,7 @@ int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
 	e = mape_rules_find(t, r->prefix4, r->prefix4_len);
 	if (e) {
 		if (!same_rule(&e->rule, r) || (e->type & type) == type) {
-			*why = "a rule for this IPv4 prefix exists";
+			NL_SET_ERR_MSG(extack, "a rule for this IPv4 prefix exists");
 			return -EEXIST;
 		}
 		/* Only ever gains a bit: readers see either value. */
@@ -255,7 +255,7 @@ int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
 		return 0;
 	}
 	if (t->count >= MAPE_RULES_MAX) {
-		*why = "too many rules on this device";
+		NL_SET_ERR_MSG(extack, "too many rules on this device");
 		return -ENOSPC;
 	}
 	e = kmem_cache_zalloc(rule_cache, GFP_KERNEL_ACCOUNT);
@@ -269,19 +269,21 @@ int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
 	k6.len = r->prefix6_len;
 	ret = rhashtable_lookup_insert_key(&t->t6, &k6, &e->node6, params6);
 	if (ret) {
-		*why = ret == -EEXIST ? "a rule with this IPv6 prefix exists" :
-		       "cannot grow the rule table";
+		if (ret == -EEXIST)
+			NL_SET_ERR_MSG(extack, "a rule with this IPv6 prefix exists");
+		else
+			NL_SET_ERR_MSG(extack, "cannot grow the rule table");
 		goto err_free;
 	}
 	ret = rhashtable_lookup_insert_key(&t->t4, &k4, &e->node4, params4);
 	if (ret) {
-		*why = "cannot grow the rule table";
+		NL_SET_ERR_MSG(extack, "cannot grow the rule table");
 		goto err_del6;
 	}
 	ret = xa_alloc_cyclic(&t->ids, &e->id, e, xa_limit_32b, &t->next_id,
 			      GFP_KERNEL);
 	if (ret < 0) {
-		*why = "cannot grow the rule table";
+		NL_SET_ERR_MSG(extack, "cannot grow the rule table");
 		goto err_del4;
 	}
 	if (!t->count4[r->prefix4_len]++)

@@ -95,7 +95,7 @@ void mape_rules_destroy(struct mape_rules *t);
  */
 int mape_rules_add(struct mape_rules *t, const struct mape_rule *r, u8 type,
 		   struct mape_rule_entry **out, bool *merged,
-		   const char **why);
+		   struct netlink_ext_ack *extack);
 /* Remove the rule of an IPv4 prefix; returns it, to be freed by the caller
  * with mape_rules_free() (after any use under the lock). Caller holds lock.
  */

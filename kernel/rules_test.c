@@ -10,6 +10,7 @@
 #include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/netlink.h>
 #include <net/ipv6.h>
 
 #include "rules.h"
@@ -107,7 +108,7 @@ static void random_vs_model(struct kunit *test, u32 idx16_min)
 	for (op = 0; op < NOPS; op++) {
 		unsigned int what = rnd(&rs, 10);
 		struct mape_rule_entry *e;
-		const char *why;
+		struct netlink_ext_ack ext = {};
 		struct model *x;
 		bool merged;
 
@@ -124,7 +125,7 @@ static void random_vs_model(struct kunit *test, u32 idx16_min)
 			want = clash(m, n, &r) ? -EEXIST : 0;
 			mutex_lock(&t->lock);
 			ret = mape_rules_add(t, &r, MAPE_RULE_FMR, &e, &merged,
-					     &why);
+					     &ext);
 			mutex_unlock(&t->lock);
 			if (ret != want)
 				errors++;
@@ -239,7 +240,7 @@ static void rules_merge_and_flush(struct kunit *test)
 	struct mape_rule r = { .prefix6_len = 40, .prefix4_len = 24,
 			       .ea_len = 16, .psid_offset = 6, .psid_len = 8 };
 	struct mape_rule_entry *e, *e2;
-	const char *why;
+	struct netlink_ext_ack ext = {};
 	bool merged;
 	unsigned int i;
 
@@ -249,18 +250,18 @@ static void rules_merge_and_flush(struct kunit *test)
 	r.prefix4 = htonl(0xc0000200);
 	mutex_lock(&t->lock);
 	KUNIT_EXPECT_EQ(test, mape_rules_add(t, &r, MAPE_RULE_BMR, &e, &merged,
-					     &why), 0);
+					     &ext), 0);
 	KUNIT_EXPECT_FALSE(test, merged);
 	KUNIT_EXPECT_EQ(test, mape_rules_add(t, &r, MAPE_RULE_FMR, &e2, &merged,
-					     &why), 0);
+					     &ext), 0);
 	KUNIT_EXPECT_TRUE(test, merged);
 	KUNIT_EXPECT_PTR_EQ(test, e, e2);
 	KUNIT_EXPECT_EQ(test, e->type, MAPE_RULE_BMR | MAPE_RULE_FMR);
 	KUNIT_EXPECT_EQ(test, mape_rules_add(t, &r, MAPE_RULE_FMR, &e2, &merged,
-					     &why), -EEXIST);
+					     &ext), -EEXIST);
 	r.ea_len = 15;
 	KUNIT_EXPECT_EQ(test, mape_rules_add(t, &r, MAPE_RULE_FMR, &e2, &merged,
-					     &why), -EEXIST);
+					     &ext), -EEXIST);
 	KUNIT_EXPECT_EQ(test, t->count, 1);
 
 	/* Enough rules to make the tables resize, then flush them all. */
@@ -268,7 +269,7 @@ static void rules_merge_and_flush(struct kunit *test)
 		r.prefix4 = htonl(0x0a000000 + (i << 8));
 		r.prefix6.s6_addr32[1] = htonl(i << 8);
 		KUNIT_EXPECT_EQ(test, mape_rules_add(t, &r, MAPE_RULE_FMR, &e2,
-						     &merged, &why), 0);
+						     &merged, &ext), 0);
 	}
 	KUNIT_EXPECT_EQ(test, t->count, 3000);
 

@@ -378,7 +378,7 @@ static void append_rule(const struct rule *n)
 static void rule_add(const struct nlmsghdr *h, struct dev *d)
 {
 	struct rule n = { .dev = d, .used = true }, *e;
-	const char *why = NULL;
+	struct netlink_ext_ack ext = { NULL };
 
 	if (getenv("FAKE_GENL_NOSTORE"))
 		return ack(h, 0, NULL);
@@ -404,8 +404,8 @@ static void rule_add(const struct nlmsghdr *h, struct dev *d)
 		n.r.psid = GET(u16, rtb[MAPE_RULE_A_PSID]);
 		n.r.flags |= MAPE_RULE_PSID;
 	}
-	if (mape_rule_validate(&n.r, &why))
-		return ack(h, -EINVAL, why);
+	if (mape_rule_validate(&n.r, &ext))
+		return ack(h, -EINVAL, ext._msg);
 	e = find_rule(d, n.r.prefix4, n.r.prefix4_len);
 	if (e) {
 		if (e->r.prefix6_len != n.r.prefix6_len ||
@@ -421,8 +421,8 @@ static void rule_add(const struct nlmsghdr *h, struct dev *d)
 		if (d->has_bmr)
 			return ack(h, -EEXIST, "this CE has a BMR already");
 		if (mape_ce_from_prefix(&n.r, &d->eu, d->eu_len, d->ifid,
-					&d->ce, &why))
-			return ack(h, -EINVAL, why);
+					&d->ce, &ext))
+			return ack(h, -EINVAL, ext._msg);
 		d->has_bmr = true;
 	}
 	append_rule(&n);
@@ -558,7 +558,7 @@ static struct rule *match(const struct dev *d, const __be32 *a4,
 
 static void lookup(const struct nlmsghdr *h, struct dev *d)
 {
-	const char *why = NULL;
+	struct netlink_ext_ack ext = { NULL };
 	struct mape_ce ce;
 	struct rule *e;
 	int exact = -1;
@@ -580,8 +580,8 @@ static void lookup(const struct nlmsghdr *h, struct dev *d)
 		if (!mape_rule_map4(&e->r, a, port, d->ifid, &ce.addr))
 			return ack(h, -ERANGE, "the port belongs to no CE of the rule");
 		if (mape_ce_from_ipv4(&e->r, a, mape_port_psid(&ps, port),
-				      d->ifid, &ce, &why))
-			return ack(h, -EINVAL, why);
+				      d->ifid, &ce, &ext))
+			return ack(h, -EINVAL, ext._msg);
 	} else {
 		struct in6_addr a;
 
@@ -589,8 +589,8 @@ static void lookup(const struct nlmsghdr *h, struct dev *d)
 		e = match(d, NULL, &a);
 		if (!e)
 			return ack(h, -ENOENT, "no rule matches");
-		if (mape_rule_map6(&e->r, &a, d->ifid, &ce, &ex, &why))
-			return ack(h, -EINVAL, why);
+		if (mape_rule_map6(&e->r, &a, d->ifid, &ce, &ex, &ext))
+			return ack(h, -EINVAL, ext._msg);
 		exact = ex;
 	}
 	msg_start(h, FAMILY, 0);

@@ -208,17 +208,17 @@ static bool ipv4_psid(struct calc *c, u16 *psid)
 
 static bool compute(struct calc *c)
 {
-	const char *why = "";
+	struct netlink_ext_ack ext = { ._msg = "" };
 	u16 psid;
 
-	if (mape_rule_validate(&c->rule, &why)) {
-		core_error(c, why);
+	if (mape_rule_validate(&c->rule, &ext)) {
+		core_error(c, ext._msg);
 		return false;
 	}
 	if (has(c, K_EU)) {
 		if (mape_ce_from_prefix(&c->rule, &c->eu, c->eu_len, c->ifid,
-					&c->ce, &why)) {
-			core_error(c, why);
+					&c->ce, &ext)) {
+			core_error(c, ext._msg);
 			return false;
 		}
 		if (has(c, K_PSID) && c->rule.ea_len &&
@@ -233,8 +233,8 @@ static bool compute(struct calc *c)
 	if (!ipv4_psid(c, &psid))
 		return false;
 	if (mape_ce_from_ipv4(&c->rule, c->ipv4.s_addr, psid, c->ifid,
-			      &c->ce, &why)) {
-		core_error(c, why);
+			      &c->ce, &ext)) {
+		core_error(c, ext._msg);
 		return false;
 	}
 	return true;

@@ -156,7 +156,7 @@ static int complete(struct ce *c, struct s46_rule *s, u8 eu_len)
 {
 	struct mape_rule *r = &s->r;
 	unsigned int n = s - c->rules.v + 1;
-	const char *why = "";
+	struct netlink_ext_ack ext = { ._msg = "" };
 
 	if (!s->has_ea && !eu_len) {
 		mapctl_err("%s: rule %u: an fmr needs ealen", c->source_kw, n);
@@ -187,8 +187,8 @@ static int complete(struct ce *c, struct s46_rule *s, u8 eu_len)
 		r->psid = r->psid_len ? s->psid >> (16 - r->psid_len) : 0;
 		r->flags |= MAPE_RULE_PSID;
 	}
-	if (mape_rule_validate(r, &why)) {
-		mapctl_err("%s: rule %u: %s", c->source_kw, n, why);
+	if (mape_rule_validate(r, &ext)) {
+		mapctl_err("%s: rule %u: %s", c->source_kw, n, ext._msg);
 		return CE_BAD_SOURCE;
 	}
 	return 0;
@@ -197,7 +197,7 @@ static int complete(struct ce *c, struct s46_rule *s, u8 eu_len)
 /* The BMR, the CE it gives and the FMRs: 0 or an exit status. */
 static int plan(struct ce *c)
 {
-	const char *why = "";
+	struct netlink_ext_ack ext = { ._msg = "" };
 	struct s46_rule *s;
 	unsigned int i, e;
 	int ret;
@@ -245,9 +245,9 @@ static int plan(struct ce *c)
 	if (mape_ce_from_prefix(&c->bmr->r, &c->eu[c->eu_index],
 				c->eu_len[c->eu_index],
 				c->legacy ? MAPE_IFID_DRAFT03 : MAPE_IFID_RFC,
-				&c->ce, &why)) {
+				&c->ce, &ext)) {
 		mapctl_err("%s: rule %u and end-user-prefix %s: %s",
-			   c->source_kw, i, c->eu_arg[c->eu_index], why);
+			   c->source_kw, i, c->eu_arg[c->eu_index], ext._msg);
 		return CE_NO_MATCH;
 	}
 	for (i = 0; i < c->rules.n; i++)

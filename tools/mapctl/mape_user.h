@@ -24,4 +24,19 @@ typedef uint32_t __be32;
 #define be32_to_cpu(x) ntohl(x)
 #define cpu_to_be32(x) htonl(x)
 
+/*
+ * Where the kernel's rule checks leave their message (the kernel's own
+ * struct has more; these checks only set the message).
+ */
+struct netlink_ext_ack {
+	const char *_msg;
+};
+
+#define NL_SET_ERR_MSG(extack, msg) do {			\
+	struct netlink_ext_ack *__extack = (extack);		\
+								\
+	if (__extack)						\
+		__extack->_msg = (msg);				\
+} while (0)
+
 #endif /* MAPE_USER_H */

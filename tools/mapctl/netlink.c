@@ -757,9 +757,8 @@ bool mapctl_nl_get_rule(struct nlattr *nest, u8 *type, struct mape_rule *r)
 	} else {
 		/* Not sent: derived from the EA bits, as the kernel does. */
 		struct mape_rule d = *r;
-		const char *why;
 
-		if (!mape_rule_validate(&d, &why))
+		if (!mape_rule_validate(&d, NULL))
 			r->psid_len = d.psid_len;
 	}
 	r->flags = MAPE_RULE_PSID_LEN;

@@ -65,7 +65,8 @@ static int add(int argc, char *argv[])
 	struct mape_rule r, check;
 	struct nlattr *nest;
 	struct nl_msg *msg;
-	const char *why = "", *type_kw = NULL;
+	struct netlink_ext_ack ext = { ._msg = "" };
+	const char *type_kw = NULL;
 	u8 type = 0;
 	u32 psid;
 	int k;
@@ -105,8 +106,8 @@ static int add(int argc, char *argv[])
 		r.flags |= MAPE_RULE_PSID;
 	}
 	check = r;
-	if (mape_rule_validate(&check, &why)) {
-		rule_error(kw, A_MAX, why);
+	if (mape_rule_validate(&check, &ext)) {
+		rule_error(kw, A_MAX, ext._msg);
 		return 1;
 	}
 
