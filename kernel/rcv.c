@@ -48,8 +48,22 @@ static int rx_ce_port(const struct mape_rule *r, struct sk_buff *skb,
 	return mape_ipv4_ce_port(skb, end, port);
 }
 
-/* Returned by the checks for a non-first fragment the cache must judge. */
-#define NEEDS_FIRST	(-EAGAIN)
+/*
+ * What a receive check decides. A drop names its counter (which also
+ * gives its drop reason) in the check's *why.
+ */
+enum rx_verdict {
+	RX_PASS,
+	RX_DROP,
+	RX_NEEDS_FIRST,		/* a non-first fragment: the cache judges */
+	RX_HELD,		/* the cache holds it until its first */
+};
+
+static enum rx_verdict rx_reject(enum mape_stat s, enum mape_stat *why)
+{
+	*why = s;
+	return RX_DROP;
+}
 
 /*
  * Section 8.1: the outer source must be exactly the MAP address of the CE
@@ -57,13 +71,14 @@ static int rx_ce_port(const struct mape_rule *r, struct sk_buff *skb,
  * the inner source, found as transmit finds it: a packet passes exactly
  * when its answer would go back to the same outer address, and the data
  * path needs only the IPv4 lookup. types says which rules qualify (any on
- * a BR, FMRs on a CE). Returns 0 or the reason to drop, or NEEDS_FIRST for
- * a fragment without a port; *first tells a first fragment whose port
- * passed.
+ * a BR, FMRs on a CE). A fragment without a port needs its first; *first
+ * tells a first fragment whose port passed.
  */
-static int check_source(struct mape_dev *md, const struct mape_params *p,
-			struct sk_buff *skb, const struct in6_addr *src,
-			u8 types, bool *first)
+static enum rx_verdict check_source(struct mape_dev *md,
+				    const struct mape_params *p,
+				    struct sk_buff *skb,
+				    const struct in6_addr *src, u8 types,
+				    bool *first, enum mape_stat *why)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct mape_rule_entry *e;
@@ -73,17 +88,17 @@ static int check_source(struct mape_dev *md, const struct mape_params *p,
 
 	e = mape_rules_lookup4(&md->rules, iph->saddr);
 	if (!e || !(READ_ONCE(e->type) & types))
-		return MAPE_STAT_DECAP_SPOOF;
+		return rx_reject(MAPE_STAT_DECAP_SPOOF, why);
 	ret = rx_ce_port(&e->rule, skb, MAPE_CE_IS_SRC, &port);
 	if (ret == -EAGAIN)
-		return NEEDS_FIRST;
+		return RX_NEEDS_FIRST;
 	if (ret)
-		return mape_ce_port_error(ret);
+		return rx_reject(mape_ce_port_error(ret), why);
 	if (!mape_rule_map4(&e->rule, iph->saddr, port, p->cfg.ifid, &expect) ||
 	    !ipv6_addr_equal(&expect, src))
-		return MAPE_STAT_DECAP_SPOOF;
+		return rx_reject(MAPE_STAT_DECAP_SPOOF, why);
 	*first = e->rule.psid_len && (iph->frag_off & htons(IP_MF));
-	return 0;
+	return RX_PASS;
 }
 
 /*
@@ -91,21 +106,24 @@ static int check_source(struct mape_dev *md, const struct mape_params *p,
  * address may lie inside a rule prefix), or from a peer CE under an FMR;
  * and only for its own address and ports.
  */
-static int check_ce(struct mape_dev *md, const struct mape_params *p,
-		    struct sk_buff *skb, const struct in6_addr *src, bool *first)
+static enum rx_verdict check_ce(struct mape_dev *md,
+				const struct mape_params *p,
+				struct sk_buff *skb, const struct in6_addr *src,
+				bool *first, enum mape_stat *why)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	int source = 0;
+	enum rx_verdict source = RX_PASS;
 	u16 port;
 	int ret;
 
 	if (!ipv6_addr_equal(src, &p->cfg.br_addr)) {
-		source = check_source(md, p, skb, src, MAPE_RULE_FMR, first);
-		if (source > 0)
+		source = check_source(md, p, skb, src, MAPE_RULE_FMR, first,
+				      why);
+		if (source == RX_DROP)
 			return source;
 	}
 	if (!mape_ipv4_prefix_match(iph->daddr, p->ce.ip4, p->ce.ip4_len))
-		return MAPE_STAT_DECAP_WRONG_DST;
+		return rx_reject(MAPE_STAT_DECAP_WRONG_DST, why);
 	if (!p->ce.ports.len)
 		return source;
 	ret = mape_ipv4_ce_port(skb, MAPE_CE_IS_DST, &port);
@@ -115,20 +133,20 @@ static int check_ce(struct mape_dev *md, const struct mape_params *p,
 	if (ret == -EAGAIN)
 		return source;
 	if (ret)
-		return mape_ce_port_error(ret);
+		return rx_reject(mape_ce_port_error(ret), why);
 	if (!mape_port_in_set(&p->ce.ports, port))
-		return MAPE_STAT_PORT_SET;
+		return rx_reject(MAPE_STAT_PORT_SET, why);
 	return source;
 }
 
 /*
  * RFC 7597 section 8.3.2, receive: a non-first fragment on a shared
  * address is accepted only from the outer source its first fragment came
- * from; before its first it waits. Returns 0 to deliver, -EINPROGRESS when
- * held, or the reason to drop.
+ * from; before its first it waits.
  */
-static int frag_check(struct mape_dev *md, struct sk_buff *skb,
-		      const struct in6_addr *src, u8 outer_ds)
+static enum rx_verdict frag_check(struct mape_dev *md, struct sk_buff *skb,
+				  const struct in6_addr *src, u8 outer_ds,
+				  enum mape_stat *why)
 {
 	struct mape_frag_key key;
 	struct in6_addr first;
@@ -141,13 +159,13 @@ static int frag_check(struct mape_dev *md, struct sk_buff *skb,
 	switch (mape_frag_lookup(&md->frags, &key, src, true, &first, skb)) {
 	case MAPE_FRAG_FOUND:
 		mape_stat_inc(md, MAPE_STAT_V4_REASSEMBLED);
-		return 0;
+		return RX_PASS;
 	case MAPE_FRAG_HELD:
-		return -EINPROGRESS;
+		return RX_HELD;
 	case MAPE_FRAG_SPOOF:
-		return MAPE_STAT_DECAP_SPOOF;
+		return rx_reject(MAPE_STAT_DECAP_SPOOF, why);
 	default:
-		return MAPE_STAT_V4_FRAG_DROPS;
+		return rx_reject(MAPE_STAT_V4_FRAG_DROPS, why);
 	}
 }
 
@@ -204,10 +222,11 @@ static int mape_rcv(struct sk_buff *skb)
 	struct in6_addr src;
 	const struct iphdr *iph;
 	struct mape_dev *md;
+	enum mape_stat why;
+	enum rx_verdict v;
 	bool first = false;
 	u16 outer_nh;
 	u8 outer_ds;
-	int ret;
 
 	md = mape_dev_find_local(dev_net(skb->dev), &ip6h->daddr, &p);
 	if (!md)
@@ -234,21 +253,19 @@ static int mape_rcv(struct sk_buff *skb)
 		return rx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
 
 	if (p->cfg.role == MAPE_ROLE_BR)
-		ret = check_source(md, p, skb, &src,
-				   MAPE_RULE_BMR | MAPE_RULE_FMR, &first);
+		v = check_source(md, p, skb, &src,
+				 MAPE_RULE_BMR | MAPE_RULE_FMR, &first, &why);
 	else
-		ret = check_ce(md, p, skb, &src, &first);
-	if (ret == NEEDS_FIRST) {
+		v = check_ce(md, p, skb, &src, &first, &why);
+	if (v == RX_NEEDS_FIRST) {
 		/* The cache may have taken the skb, or dropped its route and
 		 * changed its device: a later fragment is dropped without an
 		 * ICMPv6, which only a packet with its port can earn.
 		 */
-		ret = frag_check(md, skb, &src, outer_ds);
-		if (ret == -EINPROGRESS)
+		v = frag_check(md, skb, &src, outer_ds, &why);
+		if (v == RX_HELD)
 			return 0;
-		if (ret)
-			return rx_drop(md, skb, ret);
-	} else if (ret == MAPE_STAT_DECAP_SPOOF &&
+	} else if (v == RX_DROP && why == MAPE_STAT_DECAP_SPOOF &&
 		   p->cfg.role == MAPE_ROLE_BR) {
 		/* RFC 7597 section 8.1: tell the source its address failed
 		 * the BR's ingress policy.
@@ -257,8 +274,8 @@ static int mape_rcv(struct sk_buff *skb)
 		__skb_push(skb, -skb_network_offset(skb));
 		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_POLICY_FAIL, 0);
 	}
-	if (ret)
-		return rx_drop(md, skb, ret);
+	if (v == RX_DROP)
+		return rx_drop(md, skb, why);
 	if (first)
 		return deliver_first(md, skb, &src, outer_ds);
 	return deliver(md, skb, outer_ds);
