@@ -20,38 +20,9 @@ static void usage(FILE *f)
 		PROG_NAME);
 }
 
-static const char *const names[] = {
-	[MAPE_STAT_ENCAPS] = "encaps",
-	[MAPE_STAT_ENCAP_BYTES] = "encap_bytes",
-	[MAPE_STAT_DECAPS] = "decaps",
-	[MAPE_STAT_DECAP_BYTES] = "decap_bytes",
-	[MAPE_STAT_DECAP_SPOOF] = "decap_spoof",
-	[MAPE_STAT_DECAP_WRONG_DST] = "decap_wrong_dst",
-	[MAPE_STAT_ICMP_ENCAP_ERRORS] = "icmp_encap_errors",
-	[MAPE_STAT_ICMP_DECAP_ERRORS] = "icmp_decap_errors",
-	[MAPE_STAT_UNSUPP_PROTO] = "unsupported_protocol",
-	[MAPE_STAT_V6_MTU_ERRORS] = "v6_mtu_errors",
-	[MAPE_STAT_NO_RULE] = "no_rule",
-	[MAPE_STAT_PORT_SET] = "port_set",
-	[MAPE_STAT_NO_ROUTE] = "no_route",
-	[MAPE_STAT_V4_FRAG_DROPS] = "v4_fragment_drops",
-	[MAPE_STAT_V4_REASSEMBLED] = "v4_reassembled",
-	[MAPE_STAT_V6_REASSEMBLED] = "v6_reassembled",
-	[MAPE_STAT_V6_FRAG_DROPS] = "v6_fragment_drops",
-	[MAPE_STAT_HEADER_ERRORS] = "header_errors",
-	[MAPE_STAT_V4_FRAG_RELEASED] = "v4_fragments_released",
-	[MAPE_STAT_V4_FRAG_EXPIRED] = "v4_fragment_expiries",
-	[MAPE_STAT_V4_FRAG_OVERFLOW] = "v4_fragment_overflows",
-	[MAPE_STAT_ICMP_RELAYED] = "icmp_relayed",
-	[MAPE_STAT_V6_FRAGMENTED] = "v6_fragmented",
-	[MAPE_STAT_V4_FRAGMENTED] = "v4_fragmented",
-	[MAPE_STAT_NAPT_TRANSLATIONS] = "napt_translations",
-	[MAPE_STAT_NAPT_EXHAUSTED] = "napt_exhausted",
-	[MAPE_STAT_V4_SEGMENTED] = "v4_segmented",
-	[MAPE_STAT_TX_NOT_IPV4] = "tx_not_ipv4",
-};
+static const char *const names[] = MAPE_STAT_NAMES;
 
-/* Every counter has a name: a new enum mape_stat needs one here. */
+/* Every counter has a name: a new enum mape_stat needs one in MAPE_STAT_NAMES. */
 _Static_assert(ARRAY_SIZE(names) == __MAPE_STAT_MAX, "a counter has no name");
 
 struct out {

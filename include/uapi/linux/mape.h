@@ -29,9 +29,12 @@
  *                           limit option, MAPE_ENCAP_LIMIT_NONE (default)
  *                           adds none.
  *   IFLA_MAPE_MTU           u32, write-only: sets the device's IPv4 MTU like
- *                           IFLA_MTU, for `ip link add ... type mape mtu N`
- *                           where ip cannot place IFLA_MTU itself. Without
- *                           it (or IFLA_MTU), the MTU follows the underlay:
+ *                           IFLA_MTU. Kept for the `mtu` option of
+ *                           `ip link add ... type mape` (and mapctl link),
+ *                           whose link plugin can only add attributes
+ *                           inside IFLA_INFO_DATA; other senders use
+ *                           IFLA_MTU (and never both). Without either,
+ *                           the MTU follows the underlay:
  *                           the LINK device's, or a CE's route to the BR,
  *                           or MTU_V6, minus the outer header (40 bytes,
  *                           48 with an encapsulation limit), and keeps
@@ -59,9 +62,9 @@
  *   IFLA_MAPE_FRAG_MAX_HELD u32 0..1048576: fragments it holds until their
  *                           first fragment;
  *   IFLA_MAPE_FRAG_TIMEOUT  u32 ms 1..60000: how long an entry lives. The
- *                           three default to the module parameters
- *                           frag_max_entries, frag_max_held and
- *                           frag_timeout_ms when the device is created.
+ *                           three default to 4096, 1024 and 5000; in a
+ *                           namespace another user namespace owns they
+ *                           can only be lowered.
  *
  * All but the immutable ones change with RTM_NEWLINK on an existing device
  * (ip link set ... type mape ...); the device MTU is IFLA_MTU.
@@ -274,7 +277,12 @@ enum mape_stat {
 	MAPE_STAT_V6_REASSEMBLED,	/* packets that arrived as outer IPv6
 					 * fragments, reassembled by the kernel
 					 */
-	MAPE_STAT_V6_FRAG_DROPS,	/* reserved */
+	MAPE_STAT_V6_FRAG_DROPS,	/* never counted: the IPv6 layer
+					 * reassembles outer fragments before
+					 * mape sees them and counts its own
+					 * failures (Ip6ReasmFails); kept so
+					 * the attribute types after it stay
+					 */
 	MAPE_STAT_HEADER_ERRORS,	/* truncated or malformed inner packet */
 	MAPE_STAT_V4_FRAG_RELEASED,	/* fragments held until their first */
 	MAPE_STAT_V4_FRAG_EXPIRED,	/* datagrams expired holding fragments */
@@ -308,5 +316,40 @@ enum mape_stat {
 
 #define MAPE_STAT_MAX (__MAPE_STAT_MAX - 1)
 #define MAPE_STATS_A_PAD 0	/* padding inside MAPE_A_STATS */
+
+/*
+ * The counters' names, an initializer for a string array indexed by enum
+ * mape_stat: mapctl prints them, and its JSON keys are these.
+ */
+#define MAPE_STAT_NAMES {						\
+	[MAPE_STAT_ENCAPS] = "encaps",					\
+	[MAPE_STAT_ENCAP_BYTES] = "encap_bytes",			\
+	[MAPE_STAT_DECAPS] = "decaps",					\
+	[MAPE_STAT_DECAP_BYTES] = "decap_bytes",			\
+	[MAPE_STAT_DECAP_SPOOF] = "decap_spoof",			\
+	[MAPE_STAT_DECAP_WRONG_DST] = "decap_wrong_dst",		\
+	[MAPE_STAT_ICMP_ENCAP_ERRORS] = "icmp_encap_errors",		\
+	[MAPE_STAT_ICMP_DECAP_ERRORS] = "icmp_decap_errors",		\
+	[MAPE_STAT_UNSUPP_PROTO] = "unsupported_protocol",		\
+	[MAPE_STAT_V6_MTU_ERRORS] = "v6_mtu_errors",			\
+	[MAPE_STAT_NO_RULE] = "no_rule",				\
+	[MAPE_STAT_PORT_SET] = "port_set",				\
+	[MAPE_STAT_NO_ROUTE] = "no_route",				\
+	[MAPE_STAT_V4_FRAG_DROPS] = "v4_fragment_drops",		\
+	[MAPE_STAT_V4_REASSEMBLED] = "v4_reassembled",			\
+	[MAPE_STAT_V6_REASSEMBLED] = "v6_reassembled",			\
+	[MAPE_STAT_V6_FRAG_DROPS] = "v6_fragment_drops",		\
+	[MAPE_STAT_HEADER_ERRORS] = "header_errors",			\
+	[MAPE_STAT_V4_FRAG_RELEASED] = "v4_fragments_released",		\
+	[MAPE_STAT_V4_FRAG_EXPIRED] = "v4_fragment_expiries",		\
+	[MAPE_STAT_V4_FRAG_OVERFLOW] = "v4_fragment_overflows",		\
+	[MAPE_STAT_ICMP_RELAYED] = "icmp_relayed",			\
+	[MAPE_STAT_V6_FRAGMENTED] = "v6_fragmented",			\
+	[MAPE_STAT_V4_FRAGMENTED] = "v4_fragmented",			\
+	[MAPE_STAT_NAPT_TRANSLATIONS] = "napt_translations",		\
+	[MAPE_STAT_NAPT_EXHAUSTED] = "napt_exhausted",			\
+	[MAPE_STAT_V4_SEGMENTED] = "v4_segmented",			\
+	[MAPE_STAT_TX_NOT_IPV4] = "tx_not_ipv4",			\
+}
 
 #endif /* _UAPI_LINUX_MAPE_H */
