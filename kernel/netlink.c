@@ -360,27 +360,6 @@ static int dump_rules(struct sk_buff *skb, struct netlink_callback *cb,
 	return ret;
 }
 
-static int rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct dump_ctx *ctx = (struct dump_ctx *)cb->args[0];
-	struct net *net = sock_net(cb->skb->sk);
-	struct mape_dev *md;
-	int ret;
-
-	ret = dump_resolve(cb, ctx);
-	if (ret)
-		return ret;
-	while ((md = next_dev(net, ctx))) {
-		ret = dump_rules(skb, cb, ctx, md);
-		if (!ret)
-			dev_done(ctx, md);
-		mape_dev_put(md);
-		if (ret)
-			break;		/* full: on from rule_id next call */
-	}
-	return skb->len;
-}
-
 static int fill_domain(struct sk_buff *skb, struct mape_dev *md, u32 portid,
 		       u32 seq, int flags)
 {
@@ -467,6 +446,10 @@ out:
 	return ret;
 }
 
+/*
+ * Every device asked for, each filled whole by fill, or without fill with
+ * its rules: a rule dump that fills the skb goes on from its next rule.
+ */
 static int dumpit_fill(struct sk_buff *skb, struct netlink_callback *cb,
 		       fill_fn fill)
 {
@@ -479,8 +462,11 @@ static int dumpit_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	if (ret)
 		return ret;
 	while ((md = next_dev(net, ctx))) {
-		ret = fill(skb, md, NETLINK_CB(cb->skb).portid,
-			   cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (fill)
+			ret = fill(skb, md, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		else
+			ret = dump_rules(skb, cb, ctx, md);
 		if (!ret)
 			dev_done(ctx, md);
 		mape_dev_put(md);
@@ -488,6 +474,11 @@ static int dumpit_fill(struct sk_buff *skb, struct netlink_callback *cb,
 			break;		/* full: this device again next call */
 	}
 	return skb->len;
+}
+
+static int rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return dumpit_fill(skb, cb, NULL);
 }
 
 static int domain_get(struct sk_buff *skb, struct genl_info *info)
