@@ -87,29 +87,8 @@ static inline struct nlattr **mape_dump_attrs(struct netlink_callback *cb)
 
 /*
  * 6.15 passes rtnl_link_ops.newlink its namespaces and attributes in a
- * struct rtnl_newlink_params. mape_newlink() is the op for this kernel;
- * both call mape_dev_newlink() (device.c) with the link's namespace, as
- * older kernels called newlink.
+ * struct rtnl_newlink_params (MAPE_HAVE_NEWLINK_PARAMS): device.c's op
+ * takes either form, the only shim that has to be a function of its own.
  */
-int mape_dev_newlink(struct net *net, struct net_device *dev,
-		     struct nlattr *tb[], struct nlattr *data[],
-		     struct netlink_ext_ack *extack);
-
-#ifdef MAPE_HAVE_NEWLINK_PARAMS
-static inline int mape_newlink(struct net_device *dev,
-			       struct rtnl_newlink_params *params,
-			       struct netlink_ext_ack *extack)
-{
-	return mape_dev_newlink(rtnl_newlink_link_net(params), dev,
-				params->tb, params->data, extack);
-}
-#else
-static inline int mape_newlink(struct net *net, struct net_device *dev,
-			       struct nlattr *tb[], struct nlattr *data[],
-			       struct netlink_ext_ack *extack)
-{
-	return mape_dev_newlink(net, dev, tb, data, extack);
-}
-#endif
 
 #endif /* _MAPE_COMPAT_H */

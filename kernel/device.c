@@ -30,6 +30,60 @@ struct mape_net {
 static unsigned int mape_net_id __read_mostly;
 static struct rtnl_link_ops mape_link_ops;
 
+/* A CE with napt on counts in its namespace's NAPT users. RTNL. */
+static int napt_get(struct mape_dev *md, struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	if (md->napt_attached)
+		return 0;
+	ret = mape_napt_attach(md->net, extack);
+	if (!ret)
+		md->napt_attached = true;
+	return ret;
+}
+
+static void napt_put(struct mape_dev *md)
+{
+	if (!md->napt_attached)
+		return;
+	md->napt_attached = false;
+	mape_napt_detach(md->net);
+}
+
+bool mape_napt_get(const struct net_device *dev, struct mape_napt *n)
+{
+	const struct mape_params *p;
+	struct mape_dev *md;
+
+	if (!dev || dev->rtnl_link_ops != &mape_link_ops)
+		return false;
+	md = netdev_priv(dev);
+	p = rcu_dereference(md->params);
+	if (!p->cfg.napt || !p->ce_valid)
+		return false;
+	n->ip4 = p->ce.ip4;
+	n->ip4_len = p->ce.ip4_len;
+	n->ports = p->ce.ports;
+	return true;
+}
+EXPORT_SYMBOL_GPL(mape_napt_get);
+
+/*
+ * POST_ROUTING runs with BHs enabled for locally sent traffic: the per-cpu
+ * counters are shared with the data path in softirq, so keep it out.
+ */
+void mape_napt_count(const struct net_device *dev, enum mape_stat s)
+{
+	if (dev->rtnl_link_ops != &mape_link_ops ||
+	    (s != MAPE_STAT_NAPT_TRANSLATIONS && s != MAPE_STAT_NAPT_EXHAUSTED))
+		return;
+	local_bh_disable();
+	mape_stat_inc(netdev_priv(dev), s);
+	local_bh_enable();
+}
+EXPORT_SYMBOL_GPL(mape_napt_count);
+
 #define MAPE_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA | \
 			 NETIF_F_GSO_SOFTWARE | NETIF_F_HW_CSUM)
 
@@ -421,7 +475,7 @@ static void mape_dev_uninit(struct net_device *dev)
 {
 	struct mape_dev *md = netdev_priv(dev);
 
-	mape_napt_detach(md);
+	napt_put(md);
 	/* unregister_netdevice_many() waits a grace period after this. */
 	list_del_rcu(&md->list);
 	gro_cells_destroy(&md->gro_cells);
@@ -712,9 +766,9 @@ static int get_mtu(struct net_device *dev, struct nlattr *data[], u32 *mtu,
 	return 0;
 }
 
-int mape_dev_newlink(struct net *net, struct net_device *dev,
-		     struct nlattr *tb[], struct nlattr *data[],
-		     struct netlink_ext_ack *extack)
+static int mape_dev_newlink(struct net *net, struct net_device *dev,
+			    struct nlattr *tb[], struct nlattr *data[],
+			    struct netlink_ext_ack *extack)
 {
 	struct mape_net *mn = net_generic(net, mape_net_id);
 	struct mape_dev *md = netdev_priv(dev);
@@ -781,7 +835,7 @@ int mape_dev_newlink(struct net *net, struct net_device *dev,
 
 	/* Before registering: nothing may fail after it. */
 	if (p->cfg.napt) {
-		ret = mape_napt_attach(md, extack);
+		ret = napt_get(md, extack);
 		if (ret) {
 			params_free(p);
 			return ret;
@@ -790,7 +844,7 @@ int mape_dev_newlink(struct net *net, struct net_device *dev,
 	ret = register_netdevice(dev);
 	if (ret) {
 		/* ndo_uninit put it if ndo_init had run. */
-		mape_napt_detach(md);
+		napt_put(md);
 		/* After ndo_init the destructor has freed p already. */
 		if (!md->init_done)
 			params_free(p);
@@ -800,6 +854,24 @@ int mape_dev_newlink(struct net *net, struct net_device *dev,
 	list_add_tail_rcu(&md->list, &mn->devs);
 	return 0;
 }
+
+/* The op, in this kernel's form (compat.h). */
+#ifdef MAPE_HAVE_NEWLINK_PARAMS
+static int mape_newlink(struct net_device *dev,
+			struct rtnl_newlink_params *params,
+			struct netlink_ext_ack *extack)
+{
+	return mape_dev_newlink(rtnl_newlink_link_net(params), dev,
+				params->tb, params->data, extack);
+}
+#else
+static int mape_newlink(struct net *net, struct net_device *dev,
+			struct nlattr *tb[], struct nlattr *data[],
+			struct netlink_ext_ack *extack)
+{
+	return mape_dev_newlink(net, dev, tb, data, extack);
+}
+#endif
 
 static int mape_changelink(struct net_device *dev, struct nlattr *tb[],
 			   struct nlattr *data[],
@@ -854,17 +926,17 @@ static int mape_changelink(struct net_device *dev, struct nlattr *tb[],
 		ret = -EINVAL;
 	}
 	if (!ret && p->cfg.napt)
-		ret = mape_napt_attach(md, extack);
+		ret = napt_get(md, extack);
 	if (!ret && mtu)
 		ret = dev_set_mtu(dev, mtu);
 	if (ret) {
 		if (p->cfg.napt && !old->cfg.napt)
-			mape_napt_detach(md);
+			napt_put(md);
 		params_free(p);
 		goto out;
 	}
 	if (!p->cfg.napt)
-		mape_napt_detach(md);
+		napt_put(md);
 	/* Pinned even when equal to the current MTU (no ndo call then). */
 	if (mtu)
 		md->mtu_auto = false;

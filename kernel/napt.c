@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * NAPT44, mape.ko's half (see napt.h): the netfilter half's registration
- * and its attachment to namespaces, the CE's view for it, its counters and
- * the port search.
+ * and its attachment to namespaces, and the port search. It knows no
+ * device: the CE's view for NAPT (mape_napt_get(), mape_napt_count()) is
+ * the device's, in device.c.
  */
 
 #include <linux/module.h>
-#include <linux/netdevice.h>
+#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
-#include "device.h"
 #include "napt.h"
 
 struct napt_net {
@@ -47,22 +47,20 @@ void mape_napt_unregister(const struct mape_napt_ops *ops)
 }
 EXPORT_SYMBOL_GPL(mape_napt_unregister);
 
-/* Count md in its namespace, attaching the namespace at its first. */
-int mape_napt_attach(struct mape_dev *md, struct netlink_ext_ack *extack)
+/* One more user in net: the first attaches the netfilter half. */
+int mape_napt_attach(struct net *net, struct netlink_ext_ack *extack)
 {
-	struct napt_net *nn = net_generic(md->net, napt_net_id);
+	struct napt_net *nn = net_generic(net, napt_net_id);
 	int ret;
 
 	ASSERT_RTNL();
-	if (md->napt_attached)
-		return 0;
 	if (!nn->devs) {
 		if (!napt_ops || !try_module_get(napt_ops->owner)) {
 			NL_SET_ERR_MSG(extack,
 				       "napt needs the mape_nat module (modprobe mape_nat)");
 			return -EOPNOTSUPP;
 		}
-		ret = napt_ops->attach(md->net);
+		ret = napt_ops->attach(net);
 		if (ret) {
 			module_put(napt_ops->owner);
 			NL_SET_ERR_MSG(extack, "cannot attach NAT to this namespace");
@@ -70,57 +68,20 @@ int mape_napt_attach(struct mape_dev *md, struct netlink_ext_ack *extack)
 		}
 	}
 	nn->devs++;
-	md->napt_attached = true;
 	return 0;
 }
 
-void mape_napt_detach(struct mape_dev *md)
+void mape_napt_detach(struct net *net)
 {
-	struct napt_net *nn = net_generic(md->net, napt_net_id);
+	struct napt_net *nn = net_generic(net, napt_net_id);
 
 	ASSERT_RTNL();
-	if (!md->napt_attached)
-		return;
-	md->napt_attached = false;
 	if (!--nn->devs) {
 		/* Attached means loaded: the reference kept it so. */
-		napt_ops->detach(md->net);
+		napt_ops->detach(net);
 		module_put(napt_ops->owner);
 	}
 }
-
-bool mape_napt_get(const struct net_device *dev, struct mape_napt *n)
-{
-	const struct mape_params *p;
-	struct mape_dev *md;
-
-	if (!dev || !mape_dev_is_mape(dev))
-		return false;
-	md = netdev_priv(dev);
-	p = rcu_dereference(md->params);
-	if (!p->cfg.napt || !p->ce_valid)
-		return false;
-	n->ip4 = p->ce.ip4;
-	n->ip4_len = p->ce.ip4_len;
-	n->ports = p->ce.ports;
-	return true;
-}
-EXPORT_SYMBOL_GPL(mape_napt_get);
-
-/*
- * POST_ROUTING runs with BHs enabled for locally sent traffic: the per-cpu
- * counters are shared with the data path in softirq, so keep it out.
- */
-void mape_napt_count(const struct net_device *dev, enum mape_stat s)
-{
-	if (!mape_dev_is_mape(dev) ||
-	    (s != MAPE_STAT_NAPT_TRANSLATIONS && s != MAPE_STAT_NAPT_EXHAUSTED))
-		return;
-	local_bh_disable();
-	mape_stat_inc(netdev_priv(dev), s);
-	local_bh_enable();
-}
-EXPORT_SYMBOL_GPL(mape_napt_count);
 
 static u32 gcd32(u32 a, u32 b)
 {

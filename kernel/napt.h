@@ -4,10 +4,10 @@
  * CE 2^a - 1 port ranges, which a NAT rule's single contiguous range
  * cannot express, so mape chooses the ports itself.
  *
- * In two halves. mape.ko keeps what depends on the device (napt.c): the
- * CE's address and set, its NAPT counters, the port search over a set,
- * and the attachment of the netfilter half to a namespace while that
- * namespace has a CE device with napt on. The netfilter half is the module
+ * In two halves. mape.ko keeps what depends on the device: the CE's
+ * address and set and its NAPT counters (device.c), the port search over
+ * a set and the attachment of the netfilter half to a namespace while
+ * that namespace has a CE device with napt on (napt.c). The netfilter half is the module
  * mape_nat (mape_nat.c), so that mape.ko does not need netfilter; this
  * header is all it sees of mape.
  */
@@ -20,7 +20,6 @@
 
 #include "mapping.h"
 
-struct mape_dev;
 struct module;
 struct net;
 struct net_device;
@@ -107,9 +106,12 @@ static inline void mape_napt_full_set(struct mape_napt_full *f, u32 key,
 	WRITE_ONCE(s->key, key);
 }
 
-/* mape.ko's side: a device's napt on and off, RTNL held. */
-int mape_napt_attach(struct mape_dev *md, struct netlink_ext_ack *extack);
-void mape_napt_detach(struct mape_dev *md);
+/*
+ * mape.ko's side: a CE device's napt on and off in net, RTNL held (the
+ * device remembers whether it counts).
+ */
+int mape_napt_attach(struct net *net, struct netlink_ext_ack *extack);
+void mape_napt_detach(struct net *net);
 int mape_napt_init(void);
 void mape_napt_uninit(void);
 
