@@ -672,7 +672,8 @@ static int config_parse(struct net *net, struct mape_config *cfg,
 /*
  * The virtual reassembly limits present in data; the others unchanged.
  * The root of a namespace another user namespace owns may lower them but
- * not raise them above the defaults: a warning says so.
+ * not raise them above the host's (the module parameters): a warning
+ * says so.
  */
 static void frag_limits(struct mape_dev *md, struct nlattr *data[],
 			struct netlink_ext_ack *extack)

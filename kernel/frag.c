@@ -17,11 +17,21 @@
 
 #define FRAG_HASH_BITS	10
 
-/*
- * The host's bound on every namespace, which no device attribute could
- * carry (a namespace's root would set its own); the per-device limits are
- * IFLA_MAPE_FRAG_*.
- */
+static unsigned int frag_max_entries __read_mostly = 4096;
+module_param(frag_max_entries, uint, 0644);
+MODULE_PARM_DESC(frag_max_entries,
+		 "IPv4 datagrams a device tracks for fragments (default 4096)");
+
+static unsigned int frag_max_held __read_mostly = 1024;
+module_param(frag_max_held, uint, 0644);
+MODULE_PARM_DESC(frag_max_held,
+		 "Fragments a device holds until their first fragment (default 1024)");
+
+static unsigned int frag_timeout_ms __read_mostly = 5000;
+module_param(frag_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(frag_timeout_ms,
+		 "Lifetime of a datagram's fragment entry, ms (default 5000)");
+
 static unsigned long frag_ns_max_bytes __read_mostly = 4 << 20;
 module_param(frag_ns_max_bytes, ulong, 0644);
 MODULE_PARM_DESC(frag_ns_max_bytes,
@@ -360,9 +370,9 @@ void mape_frag_set_limits(struct mape_frag_cache *fc,
 
 void mape_frag_default_limits(struct mape_frag_limits *l)
 {
-	l->max_entries = MAPE_FRAG_DEFAULT_ENTRIES;
-	l->max_held = MAPE_FRAG_DEFAULT_HELD;
-	l->timeout_ms = MAPE_FRAG_DEFAULT_TIMEOUT_MS;
+	l->max_entries = READ_ONCE(frag_max_entries);
+	l->max_held = READ_ONCE(frag_max_held);
+	l->timeout_ms = READ_ONCE(frag_timeout_ms);
 }
 
 int mape_frag_init(struct mape_frag_cache *fc, atomic_long_t *mem)
@@ -375,9 +385,9 @@ int mape_frag_init(struct mape_frag_cache *fc, atomic_long_t *mem)
 	if (!fc->buckets)
 		return -ENOMEM;
 	spin_lock_init(&fc->lock);
-	fc->max_entries = MAPE_FRAG_DEFAULT_ENTRIES;
-	fc->max_held = MAPE_FRAG_DEFAULT_HELD;
-	fc->timeout_ms = MAPE_FRAG_DEFAULT_TIMEOUT_MS;
+	fc->max_entries = READ_ONCE(frag_max_entries);
+	fc->max_held = READ_ONCE(frag_max_held);
+	fc->timeout_ms = READ_ONCE(frag_timeout_ms);
 	fc->timeout = max(msecs_to_jiffies(fc->timeout_ms), 1UL);
 	fc->seed = get_random_u32();
 	fc->mem = mem;

@@ -75,9 +75,8 @@ struct mape_frag_stats {
  * its first fragment: lookups skip (and free) expired ones, the gc work
  * frees the rest and reschedules itself while entries remain. (A router
  * fragmenting a bulk flow makes thousands of datagrams a second: waiting
- * for the timeout alone filled any limit.) Limits start as the defaults
- * below and change per device (mape_frag_set_limits); KUnit sets them
- * directly.
+ * for the timeout alone filled any limit.) Limits start as the module parameters and
+ * change per device (mape_frag_set_limits); KUnit sets them directly.
  *
  * Memory: entries and held fragments are allocated in softirq, where no
  * memory cgroup can be charged, so besides the per-device counts every
@@ -107,13 +106,7 @@ struct mape_frag_limits {
 	unsigned int timeout_ms;
 };
 
-/*
- * Every new device's limits, and the most a device may have in a
- * namespace that another user namespace owns (its root may lower them).
- */
-#define MAPE_FRAG_DEFAULT_ENTRIES	4096
-#define MAPE_FRAG_DEFAULT_HELD		1024
-#define MAPE_FRAG_DEFAULT_TIMEOUT_MS	5000
+/* The module parameters: every new device's limits. */
 void mape_frag_default_limits(struct mape_frag_limits *l);
 
 /* Per-device limits (IFLA_MAPE_FRAG_*), under the cache's lock. */
