@@ -17,6 +17,13 @@
 
 #define FRAG_HASH_BITS	10
 
+/*
+ * The host's: every new device's limits, and the most a device may have in
+ * a namespace that another user namespace owns, whose root sets the
+ * per-device attributes. An upstream driver would make these sysctls of
+ * the initial namespace; they are module parameters here, documented in
+ * ip-link-mape(8), which administrators and the selftests set.
+ */
 static unsigned int frag_max_entries __read_mostly = 4096;
 module_param(frag_max_entries, uint, 0644);
 MODULE_PARM_DESC(frag_max_entries,
@@ -32,6 +39,7 @@ module_param(frag_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(frag_timeout_ms,
 		 "Lifetime of a datagram's fragment entry, ms (default 5000)");
 
+/* No device attribute has this one: it bounds a namespace's devices. */
 static unsigned long frag_ns_max_bytes __read_mostly = 4 << 20;
 module_param(frag_ns_max_bytes, ulong, 0644);
 MODULE_PARM_DESC(frag_ns_max_bytes,

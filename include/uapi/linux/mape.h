@@ -62,9 +62,13 @@
  *   IFLA_MAPE_FRAG_MAX_HELD u32 0..1048576: fragments it holds until their
  *                           first fragment;
  *   IFLA_MAPE_FRAG_TIMEOUT  u32 ms 1..60000: how long an entry lives. The
- *                           three default to 4096, 1024 and 5000; in a
- *                           namespace another user namespace owns they
- *                           can only be lowered.
+ *                           three default to the module parameters
+ *                           frag_max_entries, frag_max_held and
+ *                           frag_timeout_ms (4096, 1024, 5000) when the
+ *                           device is created; in a namespace another
+ *                           user namespace owns, the parameters are also
+ *                           their ceiling (the host's bound on what such
+ *                           a namespace's root can make a device hold).
  *
  * All but the immutable ones change with RTM_NEWLINK on an existing device
  * (ip link set ... type mape ...); the device MTU is IFLA_MTU.
