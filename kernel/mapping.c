@@ -442,3 +442,48 @@ u16 mape_portset_port(const struct mape_portset *ps, u32 i)
 	mape_portset_range(ps, i >> m, &first, &last);
 	return first + (i & ((1U << m) - 1));
 }
+
+bool mape_6052_len_ok(u8 len)
+{
+	return len == 32 || len == 40 || len == 48 || len == 56 || len == 64 ||
+	       len == 96;
+}
+
+/*
+ * RFC 6052 section 2.2: the IPv4 address follows the prefix, its bytes
+ * stepping over bits 64-71 (the u octet), which stay zero, as does the
+ * suffix after it.
+ */
+int mape_6052_embed(const struct in6_addr *prefix, u8 len, __be32 addr,
+		    struct in6_addr *out)
+{
+	const u8 *v4 = (const u8 *)&addr;
+	unsigned int i, j = len / 8;
+
+	if (!mape_6052_len_ok(len))
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->s6_addr, prefix->s6_addr, j);
+	for (i = 0; i < 4; i++, j++) {
+		if (j == 8)
+			j++;
+		out->s6_addr[j] = v4[i];
+	}
+	return 0;
+}
+
+/* The IPv4 address inside addr; the u octet and the suffix are not read. */
+int mape_6052_extract(const struct in6_addr *addr, u8 len, __be32 *out)
+{
+	u8 *v4 = (u8 *)out;
+	unsigned int i, j = len / 8;
+
+	if (!mape_6052_len_ok(len))
+		return -EINVAL;
+	for (i = 0; i < 4; i++, j++) {
+		if (j == 8)
+			j++;
+		v4[i] = addr->s6_addr[j];
+	}
+	return 0;
+}

@@ -122,6 +122,16 @@ u32 mape_portset_count(const struct mape_portset *ps);
 u16 mape_portset_port(const struct mape_portset *ps, u32 i);
 
 /*
+ * IPv4-embedded IPv6 addresses (RFC 6052 section 2.2), for a MAP-T Default
+ * Mapping Rule: prefix lengths 32, 40, 48, 56, 64 and 96 only; -EINVAL for
+ * any other. Embedding zeroes the u octet and the suffix.
+ */
+bool mape_6052_len_ok(u8 len);
+int mape_6052_embed(const struct in6_addr *prefix, u8 len, __be32 addr,
+		    struct in6_addr *out);
+int mape_6052_extract(const struct in6_addr *addr, u8 len, __be32 *out);
+
+/*
  * RFC 7597 section 8.3.3: an IPv4 identifier inside the CE's PSID-derived
  * set: id's low bits fill the A and j fields around the PSID.
  */

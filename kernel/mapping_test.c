@@ -11,6 +11,7 @@
 #include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <net/ipv6.h>
 
 #include "mapping.h"
 
@@ -523,6 +524,58 @@ static void mapping_frag_id(struct kunit *test)
 			mape_psid_frag_id(&sets[1], 1234));
 }
 
+/* RFC 6052 section 2.4: 192.0.2.33 under each prefix length. */
+static void mapping_rfc6052(struct kunit *test)
+{
+	static const struct {
+		const char *prefix;
+		u8 len;
+		const char *addr;
+	} cases[] = {
+		{ "2001:db8::", 32, "2001:db8:c000:221::" },
+		{ "2001:db8:100::", 40, "2001:db8:1c0:2:21::" },
+		{ "2001:db8:122::", 48, "2001:db8:122:c000:2:2100::" },
+		{ "2001:db8:122:300::", 56, "2001:db8:122:3c0:0:221::" },
+		{ "2001:db8:122:344::", 64, "2001:db8:122:344:c0:2:2100:0" },
+		{ "2001:db8:122:344::", 96, "2001:db8:122:344::c000:221" },
+		{ "64:ff9b::", 96, "64:ff9b::c000:221" },
+	};
+	static const u8 bad[] = { 0, 24, 33, 72, 80, 88, 104, 128 };
+	struct in6_addr p, want, got;
+	unsigned int i;
+	__be32 v4;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		p = a6(cases[i].prefix);
+		want = a6(cases[i].addr);
+		KUNIT_ASSERT_EQ(test, mape_6052_embed(&p, cases[i].len,
+						      a4("192.0.2.33"), &got), 0);
+		KUNIT_EXPECT_TRUE_MSG(test, ipv6_addr_equal(&got, &want),
+				      "/%u: %pI6c", cases[i].len, &got);
+		v4 = 0;
+		KUNIT_ASSERT_EQ(test, mape_6052_extract(&want, cases[i].len,
+							&v4), 0);
+		KUNIT_EXPECT_EQ(test, v4, a4("192.0.2.33"));
+	}
+	/* The u octet and the suffix are not the address's. */
+	want = a6("2001:db8:122:344:ffc0:2:2100:ffff");
+	KUNIT_ASSERT_EQ(test, mape_6052_extract(&want, 64, &v4), 0);
+	KUNIT_EXPECT_EQ(test, v4, a4("192.0.2.33"));
+	/* Prefix bits past the length are not carried over. */
+	p = a6("2001:db8:ffff:ffff::");
+	KUNIT_ASSERT_EQ(test, mape_6052_embed(&p, 32, a4("192.0.2.33"), &got),
+			0);
+	want = a6("2001:db8:c000:221::");
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&got, &want));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_FALSE(test, mape_6052_len_ok(bad[i]));
+		KUNIT_EXPECT_EQ(test, mape_6052_embed(&p, bad[i], v4, &got),
+				-EINVAL);
+		KUNIT_EXPECT_EQ(test, mape_6052_extract(&p, bad[i], &v4),
+				-EINVAL);
+	}
+}
+
 static struct kunit_case mapping_cases[] = {
 	KUNIT_CASE(mapping_rfc_example1),
 	KUNIT_CASE(mapping_rfc_example2_3),
@@ -537,6 +590,7 @@ static struct kunit_case mapping_cases[] = {
 	KUNIT_CASE(mapping_roundtrip),
 	KUNIT_CASE(mapping_partition),
 	KUNIT_CASE(mapping_frag_id),
+	KUNIT_CASE(mapping_rfc6052),
 	{}
 };
 
