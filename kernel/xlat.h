@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * MAP-T (RFC 7599) header translation between IPv4 and IPv6 (RFC 7915):
+ * the parts that are arithmetic on header fields, with no skb.
+ */
+#ifndef _MAPE_XLAT_H
+#define _MAPE_XLAT_H
+
+#include <linux/types.h>
+
+/*
+ * An ICMP message's type, code and the one field translation rewrites:
+ * the pointer of a Parameter Problem, the MTU of a Packet Too Big or a
+ * Fragmentation Needed, else 0.
+ */
+struct mape_icmp {
+	u8 type;
+	u8 code;
+	u32 param;
+};
+
+/*
+ * RFC 7915 section 4.2 (ICMPv4 to ICMPv6) and section 5.2 (ICMPv6 to
+ * ICMPv4): the translated type, code and pointer. False: the message has
+ * no translation and is dropped silently (single-hop and obsolete
+ * messages, codes the tables leave out, pointers to fields the other
+ * header lacks). The MTU is left as it is: mape_xlat_mtu4to6() and
+ * mape_xlat_mtu6to4() need the routes.
+ */
+bool mape_xlat_icmp4to6(const struct mape_icmp *in, struct mape_icmp *out);
+bool mape_xlat_icmp6to4(const struct mape_icmp *in, struct mape_icmp *out);
+
+/*
+ * The MTU a Packet Too Big carries for a Fragmentation Needed with mtu4
+ * (RFC 7915 section 4.2): mtu4 + 20, but no more than the IPv6 and IPv4
+ * next hops allow (0: not known), never under IPv6's 1280. An mtu4 of 0
+ * (a router before RFC 1191) is the greatest RFC 1191 plateau below the
+ * quoted packet's total length.
+ */
+u32 mape_xlat_mtu4to6(u32 mtu4, u16 tot_len, u32 mtu6_next, u32 mtu4_next);
+
+/*
+ * The MTU a Fragmentation Needed carries for a Packet Too Big with mtu6
+ * (section 5.2): mtu6 less the header difference (28 bytes when the
+ * quoted packet had a Fragment header), capped by the next hops (0: not
+ * known). An mtu6 under 1280 counts as 1280 (RFC 8200 section 5), so
+ * nothing underflows; the result fits the 16 bits of the field.
+ */
+u32 mape_xlat_mtu6to4(u32 mtu6, bool frag_hdr, u32 mtu4_next,
+		      u32 mtu6_next);
+
+#endif /* _MAPE_XLAT_H */
