@@ -7,6 +7,8 @@
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/kernel.h>
+#include <net/checksum.h>
+#include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 
 #include "xlat.h"
@@ -213,4 +215,21 @@ u32 mape_xlat_mtu6to4(u32 mtu6, bool frag_hdr, u32 mtu4_next,
 	if (mtu6_next)
 		mtu = min(mtu, max_t(u32, mtu6_next, IPV6_MIN_MTU) - diff);
 	return min_t(u32, mtu, 0xffff);
+}
+
+__wsum mape_xlat_pseudo4to6(__be32 s4, __be32 d4, const struct in6_addr *s6,
+			    const struct in6_addr *d6)
+{
+	__wsum diff = csum_partial(s6, sizeof(*s6), 0);
+
+	diff = csum_partial(d6, sizeof(*d6), diff);
+	diff = csum_sub(diff, (__force __wsum)s4);
+	return csum_sub(diff, (__force __wsum)d4);
+}
+
+__wsum mape_xlat_pseudo_icmp6(const struct in6_addr *s6,
+			      const struct in6_addr *d6, u32 len)
+{
+	/* The magic sum of no data is the complement of the header's. */
+	return csum_unfold(~csum_ipv6_magic(s6, d6, len, IPPROTO_ICMPV6, 0));
 }

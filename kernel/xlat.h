@@ -6,6 +6,7 @@
 #ifndef _MAPE_XLAT_H
 #define _MAPE_XLAT_H
 
+#include <linux/in6.h>
 #include <linux/types.h>
 
 /*
@@ -48,5 +49,18 @@ u32 mape_xlat_mtu4to6(u32 mtu4, u16 tot_len, u32 mtu6_next, u32 mtu4_next);
  */
 u32 mape_xlat_mtu6to4(u32 mtu6, bool frag_hdr, u32 mtu4_next,
 		      u32 mtu6_next);
+
+/*
+ * Checksums (RFC 7915 sections 4.5 and 5.5): what a TCP or UDP checksum
+ * gains when the pseudo-header's IPv4 addresses become IPv6 ones (the
+ * length and protocol stay), to apply with csum_replace_by_diff(); the
+ * reverse is its negation, csum_sub(0, diff). ICMPv4 has no pseudo-header
+ * and ICMPv6 has one: mape_xlat_pseudo_icmp6() is what an ICMPv6
+ * checksum holds of it, added or removed the same way.
+ */
+__wsum mape_xlat_pseudo4to6(__be32 s4, __be32 d4, const struct in6_addr *s6,
+			    const struct in6_addr *d6);
+__wsum mape_xlat_pseudo_icmp6(const struct in6_addr *s6,
+			      const struct in6_addr *d6, u32 len);
 
 #endif /* _MAPE_XLAT_H */

@@ -9,6 +9,9 @@
 #include <linux/bits.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
+#include <linux/random.h>
+#include <net/checksum.h>
+#include <net/ip6_checksum.h>
 
 #include "xlat.h"
 
@@ -207,10 +210,86 @@ static void xlat_mtu(struct kunit *test)
 			0xffff);
 }
 
+static struct in6_addr addr6(u32 a, u32 b, u32 c, u32 d)
+{
+	struct in6_addr x;
+
+	x.s6_addr32[0] = htonl(a);
+	x.s6_addr32[1] = htonl(b);
+	x.s6_addr32[2] = htonl(c);
+	x.s6_addr32[3] = htonl(d);
+	return x;
+}
+
+static bool same_csum(__sum16 a, __sum16 b)
+{
+	/* 0 and 0xffff are the same one's-complement number. */
+	return a == b || ((a == 0 || a == CSUM_MANGLED_0) &&
+			  (b == 0 || b == CSUM_MANGLED_0));
+}
+
+/*
+ * Random TCP/UDP payloads and addresses: the IPv4 checksum moved by the
+ * difference is the one computed afresh over the IPv6 pseudo-header, and
+ * back; an ICMP echo's checksum gains and loses ICMPv6's pseudo-header
+ * with its type.
+ */
+static void xlat_csum(struct kunit *test)
+{
+	u8 *buf = kunit_kzalloc(test, 1500, GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < 500; i++) {
+		u32 len = 8 + get_random_u32_below(1400);
+		__be32 s4 = (__force __be32)get_random_u32();
+		__be32 d4 = (__force __be32)get_random_u32();
+		struct in6_addr s6 = addr6(0x20010db8, get_random_u32(),
+					   get_random_u32(), get_random_u32());
+		struct in6_addr d6 = addr6(0x20010db8, get_random_u32(),
+					   get_random_u32(), get_random_u32());
+		u8 proto = i & 1 ? IPPROTO_UDP : IPPROTO_TCP;
+		__sum16 c4, c6, c;
+		__wsum data, diff;
+
+		get_random_bytes(buf, len);
+		data = csum_partial(buf, len, 0);
+		c4 = csum_tcpudp_magic(s4, d4, len, proto, data);
+		c6 = csum_ipv6_magic(&s6, &d6, len, proto, data);
+		diff = mape_xlat_pseudo4to6(s4, d4, &s6, &d6);
+		c = c4;
+		csum_replace_by_diff(&c, diff);
+		KUNIT_EXPECT_TRUE(test, same_csum(c, c6));
+		c = c6;
+		csum_replace_by_diff(&c, csum_sub(0, diff));
+		KUNIT_EXPECT_TRUE(test, same_csum(c, c4));
+
+		/* An echo request: type 8 becomes 128, and back. */
+		buf[0] = ICMP_ECHO;
+		buf[1] = 0;
+		c4 = csum_fold(csum_partial(buf, len, 0));
+		buf[0] = ICMPV6_ECHO_REQUEST;
+		c6 = csum_ipv6_magic(&s6, &d6, len, IPPROTO_ICMPV6,
+				     csum_partial(buf, len, 0));
+		c = c4;
+		csum_replace2(&c, htons(ICMP_ECHO << 8),
+			      htons(ICMPV6_ECHO_REQUEST << 8));
+		csum_replace_by_diff(&c, mape_xlat_pseudo_icmp6(&s6, &d6, len));
+		KUNIT_EXPECT_TRUE(test, same_csum(c, c6));
+		c = c6;
+		diff = mape_xlat_pseudo_icmp6(&s6, &d6, len);
+		csum_replace_by_diff(&c, csum_sub(0, diff));
+		csum_replace2(&c, htons(ICMPV6_ECHO_REQUEST << 8),
+			      htons(ICMP_ECHO << 8));
+		KUNIT_EXPECT_TRUE(test, same_csum(c, c4));
+	}
+}
+
 static struct kunit_case xlat_cases[] = {
 	KUNIT_CASE(xlat_icmp4to6),
 	KUNIT_CASE(xlat_icmp6to4),
 	KUNIT_CASE(xlat_mtu),
+	KUNIT_CASE(xlat_csum),
 	{}
 };
 
