@@ -8,6 +8,8 @@
 #include <linux/ip.h>
 #include <linux/kernel.h>
 #include <net/checksum.h>
+#include <net/dsfield.h>
+#include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 
@@ -232,4 +234,58 @@ __wsum mape_xlat_pseudo_icmp6(const struct in6_addr *s6,
 {
 	/* The magic sum of no data is the complement of the header's. */
 	return csum_unfold(~csum_ipv6_magic(s6, d6, len, IPPROTO_ICMPV6, 0));
+}
+
+void mape_xlat_hdr4to6(const struct iphdr *iph, u16 payload,
+		       const struct in6_addr *saddr,
+		       const struct in6_addr *daddr, struct ipv6hdr *ip6h,
+		       struct frag_hdr *fh)
+{
+	u8 proto = iph->protocol == IPPROTO_ICMP ? IPPROTO_ICMPV6 :
+						   iph->protocol;
+
+	ip6_flow_hdr(ip6h, iph->tos, 0);
+	ip6h->payload_len = htons(payload + (fh ? sizeof(*fh) : 0));
+	ip6h->nexthdr = fh ? NEXTHDR_FRAGMENT : proto;
+	ip6h->hop_limit = iph->ttl;
+	ip6h->saddr = *saddr;
+	ip6h->daddr = *daddr;
+	if (!fh)
+		return;
+	fh->nexthdr = proto;
+	fh->reserved = 0;
+	/* 8-byte units either way; M is IPv6's lowest bit. */
+	fh->frag_off = htons((ntohs(iph->frag_off) & IP_OFFSET) << 3 |
+			     (iph->frag_off & htons(IP_MF) ? IP6_MF : 0));
+	fh->identification = htonl(ntohs(iph->id));
+}
+
+void mape_xlat_hdr6to4(const struct ipv6hdr *ip6h, u8 proto, u16 payload,
+		       const struct frag_hdr *fh, __be32 saddr, __be32 daddr,
+		       struct iphdr *iph)
+{
+	u16 len = sizeof(*iph) + payload;
+
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->tos = ipv6_get_dsfield(ip6h);
+	iph->tot_len = htons(len);
+	iph->ttl = ip6h->hop_limit;
+	iph->protocol = proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : proto;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	if (fh) {
+		u16 off = ntohs(fh->frag_off);
+
+		iph->id = htons(ntohl(fh->identification) & 0xffff);
+		iph->frag_off = htons((off >> 3) |
+				      (off & IP6_MF ? IP_MF : 0));
+	} else {
+		iph->id = 0;
+		iph->frag_off = len > IPV6_MIN_MTU - (sizeof(struct ipv6hdr) -
+						      sizeof(*iph)) ?
+				htons(IP_DF) : 0;
+	}
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, iph->ihl);
 }

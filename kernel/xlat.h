@@ -9,6 +9,10 @@
 #include <linux/in6.h>
 #include <linux/types.h>
 
+struct frag_hdr;
+struct iphdr;
+struct ipv6hdr;
+
 /*
  * An ICMP message's type, code and the one field translation rewrites:
  * the pointer of a Parameter Problem, the MTU of a Packet Too Big or a
@@ -49,6 +53,31 @@ u32 mape_xlat_mtu4to6(u32 mtu4, u16 tot_len, u32 mtu6_next, u32 mtu4_next);
  */
 u32 mape_xlat_mtu6to4(u32 mtu6, bool frag_hdr, u32 mtu4_next,
 		      u32 mtu6_next);
+
+/*
+ * RFC 7915 section 4.1: the IPv6 header (and, for a fragment, the
+ * Fragment header, fh non-NULL) of an IPv4 header whose options are left
+ * behind. payload is the IPv4 payload's length; the hop limit is the TTL
+ * as it stands (the caller decrements it, once per translator); ICMP
+ * becomes ICMPv6. The traffic class is the TOS, the flow label 0.
+ */
+void mape_xlat_hdr4to6(const struct iphdr *iph, u16 payload,
+		       const struct in6_addr *saddr,
+		       const struct in6_addr *daddr, struct ipv6hdr *ip6h,
+		       struct frag_hdr *fh);
+
+/*
+ * Section 5.1: the IPv4 header of an IPv6 packet whose upper layer is
+ * proto (ICMPv6 becomes ICMP) after payload bytes of it, past any
+ * extension headers; fh is its Fragment header or NULL. Without one, DF
+ * is set when the IPv4 packet is bigger than 1260 bytes (a smaller one
+ * may be fragmented on the IPv4 side and still fit 1280 when translated
+ * back) and the identification is left 0 for the caller to choose. The
+ * header checksum is filled.
+ */
+void mape_xlat_hdr6to4(const struct ipv6hdr *ip6h, u8 proto, u16 payload,
+		       const struct frag_hdr *fh, __be32 saddr, __be32 daddr,
+		       struct iphdr *iph);
 
 /*
  * Checksums (RFC 7915 sections 4.5 and 5.5): what a TCP or UDP checksum

@@ -11,7 +11,10 @@
 #include <linux/icmpv6.h>
 #include <linux/random.h>
 #include <net/checksum.h>
+#include <net/dsfield.h>
+#include <net/ip.h>
 #include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 
 #include "xlat.h"
 
@@ -285,11 +288,83 @@ static void xlat_csum(struct kunit *test)
 	}
 }
 
+/* Section 4.1 and 5.1, field by field, and the fragment fields both ways. */
+static void xlat_headers(struct kunit *test)
+{
+	struct in6_addr s6 = addr6(0x20010db8, 0x12, 0x34, 0x5678);
+	struct in6_addr d6 = addr6(0x20010db8, 0x9a, 0, 0xc0000221);
+	struct iphdr iph = {
+		.version = 4, .ihl = 6, .tos = 0xb9, .ttl = 63,
+		.protocol = IPPROTO_ICMP, .id = htons(0xbeef),
+		.frag_off = htons(IP_DF),
+		.saddr = htonl(0xc0000212), .daddr = htonl(0xc6336401),
+	};
+	struct ipv6hdr ip6h;
+	struct frag_hdr fh;
+	struct iphdr back;
+
+	/* Not a fragment: no Fragment header, options left behind. */
+	mape_xlat_hdr4to6(&iph, 1000, &s6, &d6, &ip6h, NULL);
+	KUNIT_EXPECT_EQ(test, (int)ip6h.version, 6);
+	KUNIT_EXPECT_EQ(test, ipv6_get_dsfield(&ip6h), 0xb9);
+	KUNIT_EXPECT_EQ(test, ip6_flowlabel(&ip6h), 0);
+	KUNIT_EXPECT_EQ(test, ntohs(ip6h.payload_len), 1000);
+	KUNIT_EXPECT_EQ(test, ip6h.nexthdr, IPPROTO_ICMPV6);
+	KUNIT_EXPECT_EQ(test, ip6h.hop_limit, 63);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&ip6h.saddr, &s6));
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&ip6h.daddr, &d6));
+
+	/* Back: DF above 1260 bytes, not at 1260; ICMP again. */
+	mape_xlat_hdr6to4(&ip6h, IPPROTO_ICMPV6, 1000, NULL, iph.saddr,
+			  iph.daddr, &back);
+	KUNIT_EXPECT_EQ(test, (int)back.version, 4);
+	KUNIT_EXPECT_EQ(test, (int)back.ihl, 5);
+	KUNIT_EXPECT_EQ(test, back.tos, 0xb9);
+	KUNIT_EXPECT_EQ(test, ntohs(back.tot_len), 1020);
+	KUNIT_EXPECT_EQ(test, back.protocol, IPPROTO_ICMP);
+	KUNIT_EXPECT_EQ(test, back.ttl, 63);
+	KUNIT_EXPECT_EQ(test, back.frag_off, 0);
+	KUNIT_EXPECT_EQ(test, back.saddr, iph.saddr);
+	KUNIT_EXPECT_EQ(test, back.daddr, iph.daddr);
+	KUNIT_EXPECT_EQ(test, ip_fast_csum(&back, back.ihl), 0);
+	mape_xlat_hdr6to4(&ip6h, IPPROTO_UDP, 1240, NULL, iph.saddr,
+			  iph.daddr, &back);
+	KUNIT_EXPECT_EQ(test, back.frag_off, 0);
+	KUNIT_EXPECT_EQ(test, back.protocol, IPPROTO_UDP);
+	mape_xlat_hdr6to4(&ip6h, IPPROTO_UDP, 1241, NULL, iph.saddr,
+			  iph.daddr, &back);
+	KUNIT_EXPECT_EQ(test, back.frag_off, htons(IP_DF));
+
+	/* A middle fragment: offset 185 (1480 bytes), MF. */
+	iph.protocol = IPPROTO_UDP;
+	iph.frag_off = htons(IP_MF | 185);
+	mape_xlat_hdr4to6(&iph, 1480, &s6, &d6, &ip6h, &fh);
+	KUNIT_EXPECT_EQ(test, ntohs(ip6h.payload_len), 1488);
+	KUNIT_EXPECT_EQ(test, ip6h.nexthdr, NEXTHDR_FRAGMENT);
+	KUNIT_EXPECT_EQ(test, fh.nexthdr, IPPROTO_UDP);
+	KUNIT_EXPECT_EQ(test, fh.reserved, 0);
+	KUNIT_EXPECT_EQ(test, ntohs(fh.frag_off), 185 << 3 | IP6_MF);
+	KUNIT_EXPECT_EQ(test, ntohl(fh.identification), 0xbeef);
+	mape_xlat_hdr6to4(&ip6h, IPPROTO_UDP, 1480, &fh, iph.saddr,
+			  iph.daddr, &back);
+	KUNIT_EXPECT_EQ(test, back.frag_off, htons(IP_MF | 185));
+	KUNIT_EXPECT_EQ(test, back.id, htons(0xbeef));
+	/* The last one: no M, and IPv6's high identification bits go. */
+	fh.frag_off = htons(370 << 3);
+	fh.identification = htonl(0x1234beef);
+	mape_xlat_hdr6to4(&ip6h, IPPROTO_UDP, 20, &fh, iph.saddr, iph.daddr,
+			  &back);
+	KUNIT_EXPECT_EQ(test, back.frag_off, htons(370));
+	KUNIT_EXPECT_EQ(test, back.id, htons(0xbeef));
+	KUNIT_EXPECT_EQ(test, ip_fast_csum(&back, back.ihl), 0);
+}
+
 static struct kunit_case xlat_cases[] = {
 	KUNIT_CASE(xlat_icmp4to6),
 	KUNIT_CASE(xlat_icmp6to4),
 	KUNIT_CASE(xlat_mtu),
 	KUNIT_CASE(xlat_csum),
+	KUNIT_CASE(xlat_headers),
 	{}
 };
 
