@@ -15,6 +15,27 @@ nskip=0
 # -v of a script that takes it; not read from the environment.
 VERBOSE=0
 
+# Computed here: a script may cd after sourcing this file by a relative path.
+selftests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# ns_per_run: from here on, the namespaces this script and what it runs
+# name (ip -n ce1, ip netns add br, veth ... netns core) are NAME-SUFFIX
+# to the kernel, the suffix this run's, so that two runs on one machine
+# neither collide nor delete each other's; scripts, TEST lines and `ip
+# netns list` keep NAME. netns/ip does it; see there. A script run by one
+# that called it (ip netns exec "$NS" "$0") keeps its suffix.
+ns_per_run()
+{
+	[ -z "${MAPE_NS_SUFFIX:-}" ] || return 0
+	# Without the wrapper, which a parent may have put on PATH: the real
+	# ip is what the wrapper runs.
+	PATH=${PATH//"$selftests_dir/netns:"/}
+	MAPE_REAL_IP=$(command -v ip) || return 1
+	MAPE_NS_SUFFIX=$(mktemp -u XXXXXX)
+	PATH=$selftests_dir/netns:$PATH
+	export MAPE_NS_SUFFIX MAPE_REAL_IP PATH
+}
+
 # MAPE_TIME_SCALE=N: timers the tests set and the waits that match them
 # are N times longer, for a slow (debug) kernel where sending a few
 # packets with scapy can outlast a 5 s timer. tscale SECONDS|MS prints
