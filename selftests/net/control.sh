@@ -36,6 +36,7 @@
 
 dir=$(dirname "$0")
 source "$dir/../lib.sh"
+ns_per_run
 
 NS=mape-ctl
 # The tests run inside the namespace: one "ip netns exec" costs more than
