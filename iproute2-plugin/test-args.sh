@@ -17,30 +17,16 @@
 
 set -u
 
-ksft_skip=4
 dir=$(cd "$(dirname "$0")" && pwd)
+source "$dir/../selftests/lib.sh"
+test_fmt='TEST: %-64s  [%s]\n'
 man_page=$dir/../Documentation/man/ip-link-mape.8
 IP=${IP:-ip}
 export IP_LIB_DIR=$dir
 unset LD_PRELOAD MAPE_FAKE_NLMSG
 
-passed=0
-failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-log_test()
-{
-	if [ "$1" -eq 0 ]; then
-		printf "TEST: %-64s  [ OK ]\n" "$2"
-		passed=$((passed + 1))
-	else
-		printf "TEST: %-64s  [FAIL]\n" "$2"
-		failed=$((failed + 1))
-		[ -n "${3:-}" ] && printf "\t%s\n" "$3"
-	fi
-	return 0
-}
 
 for tool in "$IP" strace python3 cc make nm; do
 	if ! command -v "$tool" >/dev/null; then
@@ -430,5 +416,5 @@ if command -v man >/dev/null && [ -f "$man_page" ]; then
 	log_test $? "ip-link-mape.8 renders without warnings" "$out"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+echo "$npass passed, $nfail failed"
+[ "$nfail" -eq 0 ]

@@ -26,40 +26,13 @@
 # Usage: openwrt/test-build.sh [-v]
 # Exit: 0 all passed, 1 a test failed, 4 skipped (no kernel headers, no gcc).
 
-ksft_skip=4
 dir=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$dir/.." && pwd)
+source "$top/selftests/lib.sh"
+test_fmt='TEST: %-66s  [%s]\n'
 pkgdir=$dir/mape
 VERBOSE=0
 [ "$1" = "-v" ] && VERBOSE=1
-
-npass=0
-nfail=0
-nskip=0
-
-# log_test RC WHAT [DETAIL...]: one kselftest line; details on failure
-# (and with -v).
-log_test()
-{
-	local rc=$1 what=$2
-
-	shift 2
-	if [ "$rc" -eq 0 ]; then
-		npass=$((npass + 1))
-		printf "TEST: %-66s  [ OK ]\n" "$what"
-	elif [ "$rc" -eq "$ksft_skip" ]; then
-		nskip=$((nskip + 1))
-		printf "TEST: %-66s  [SKIP]\n" "$what"
-	else
-		nfail=$((nfail + 1))
-		printf "TEST: %-66s  [FAIL]\n" "$what"
-	fi
-	if [ "$rc" -ne 0 ] || [ "$VERBOSE" = 1 ]; then
-		for line in "$@"; do
-			printf "    %s\n" "$line"
-		done
-	fi
-}
 
 for tool in gcc make pkg-config readelf modinfo; do
 	if ! command -v "$tool" >/dev/null; then

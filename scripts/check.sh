@@ -20,9 +20,9 @@ build()
 	out=$({ make -s -C "$top" clean >/dev/null 2>&1; make -s -C "$top" all; } 2>&1)
 	if grep -Eq 'warning:|error:|Error [0-9]' <<<"$out"; then
 		printf '%s\n' "$out"
-		tline "build warning-free (module, mapctl, plugin)" FAIL
+		test_line "build warning-free (module, mapctl, plugin)" FAIL
 	else
-		tline "build warning-free (module, mapctl, plugin)" " OK "
+		test_line "build warning-free (module, mapctl, plugin)" " OK "
 	fi
 }
 
@@ -39,7 +39,7 @@ kunit()
 		-e 's/^\[[0-9:]+\] +\[SKIPPED\] (.*)/TEST: KUnit \1\t[SKIP]/p'
 	if [ $rc -ne 0 ] && ! grep -q '\[FAILED\]' <<<"$out"; then
 		printf '%s\n' "$out" | tail -n 40
-		tline "KUnit build and run on UML" FAIL
+		test_line "KUnit build and run on UML" FAIL
 	fi
 }
 
@@ -49,10 +49,10 @@ fuzzers()
 	out=$(make -s -C "$top/selftests/fuzz" clean all 2>&1)
 	if grep -Eq 'warning:|error:|Error [0-9]' <<<"$out"; then
 		printf '%s\n' "$out"
-		tline "fuzzers build warning-free" FAIL
+		test_line "fuzzers build warning-free" FAIL
 		return 1
 	fi
-	tline "fuzzers build warning-free" " OK "
+	test_line "fuzzers build warning-free" " OK "
 }
 
 # vm SERIES ARGS...: selftests/vm/run booting that kernel, with the module

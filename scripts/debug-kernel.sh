@@ -202,19 +202,19 @@ fi
 source "$top/scripts/steps.sh"
 
 kernel_step() {
-	build_kernel && tline "debug kernel $(kernel_release) built" " OK "
+	build_kernel && test_line "debug kernel $(kernel_release) built" " OK "
 }
 
 module_step() {
 	if ! build_module; then
-		tline "mape builds against the debug kernel" FAIL
+		test_line "mape builds against the debug kernel" FAIL
 		return 1
 	fi
 	if grep -Eq 'warning:|error:' <<<"$MODULE_OUT"; then
 		printf '%s\n' "$MODULE_OUT"
-		tline "mape builds against the debug kernel, warning-free" FAIL
+		test_line "mape builds against the debug kernel, warning-free" FAIL
 	else
-		tline "mape builds against the debug kernel, warning-free" " OK "
+		test_line "mape builds against the debug kernel, warning-free" " OK "
 	fi
 }
 
@@ -238,7 +238,7 @@ klog_checks() { # WHAT LOGDIR
 	local what=$1 k=$2/kmsg.log kind pat
 	[ -s "$k" ] || k=$2/console.log
 	if [ ! -s "$k" ]; then
-		tline "$what: guest kernel log captured" FAIL
+		test_line "$what: guest kernel log captured" FAIL
 		return
 	fi
 	# Less the known kernel bugs outside mape, as the runner checks it.
@@ -254,9 +254,9 @@ klog_checks() { # WHAT LOGDIR
 			else
 				cat
 			fi | grep -q .; then
-			tline "$what: $(kind_name $kind)" FAIL
+			test_line "$what: $(kind_name $kind)" FAIL
 		else
-			tline "$what: $(kind_name $kind)" " OK "
+			test_line "$what: $(kind_name $kind)" " OK "
 		fi
 	done
 }

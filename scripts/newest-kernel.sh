@@ -189,9 +189,9 @@ check)
 	# TEST lines for scripts/check.sh (make check-all), which counts them.
 	label="newest $REL"
 	if module; then
-		tline "[$label] build warning-free ($SUITE)" " OK "
+		test_line "[$label] build warning-free ($SUITE)" " OK "
 	else
-		tline "[$label] build warning-free ($SUITE)" FAIL
+		test_line "[$label] build warning-free ($SUITE)" FAIL
 		exit 1
 	fi
 	eval "$(env_vars)"

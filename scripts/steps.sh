@@ -3,14 +3,11 @@
 # that each print TEST lines, collected in $STEPS_LOG, and the summary line
 # "N passed, N failed, N skipped" that ends make check's output.
 
+source "$(dirname "${BASH_SOURCE[0]}")/../selftests/lib.sh"
+
 STEPS_LOG=$(mktemp)
 STEPS_TAILS=$(mktemp)
 trap 'rm -f "$STEPS_LOG" "$STEPS_TAILS"' EXIT
-
-tline()
-{
-	printf 'TEST: %-60s[%s]\n' "$1" "$2"
-}
 
 # step NAME CMD...: run one group of checks. A group that fails without
 # saying which check failed (a crash, an oops, a timeout) counts as a failed
@@ -26,7 +23,7 @@ step()
 	rc=0
 	"$@" 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
 	if [ "$rc" -ne 0 ] && ! grep -q '^TEST: .*\[FAIL\]' "$out"; then
-		tline "$name (exit $rc)" FAIL | tee -a "$out"
+		test_line "$name (exit $rc)" FAIL | tee -a "$out"
 		{
 			echo "## $name: the last lines of its output"
 			tail -n 25 "$out"

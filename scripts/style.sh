@@ -10,19 +10,18 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/scripts/kernels.sh"
+source "$top/selftests/lib.sh"
 CACHE=${MAPE_CACHE:-$HOME/.cache/mape}
 SRC=$CACHE/linux-source-6.1
-rc=0
 
 out=$(cd "$top" && "$SRC/scripts/checkpatch.pl" --no-tree --strict --terse \
 	--show-types -f $(ls kernel/*.c kernel/*.h | grep -v "\.mod\.c$") include/uapi/linux/mape.h 2>&1 |
 	grep -v '^total: 0 errors, 0 warnings')
 if [ -z "$out" ]; then
-	printf 'TEST: %-60s[ OK ]\n' "checkpatch --strict on kernel/"
+	log_test 0 "checkpatch --strict on kernel/"
 else
 	printf '%s\n' "$out"
-	printf 'TEST: %-60s[FAIL]\n' "checkpatch --strict on kernel/"
-	rc=1
+	log_test 1 "checkpatch --strict on kernel/"
 fi
 
 # Sparse only sees files that compile, and warnings only show when a file
@@ -34,11 +33,10 @@ for series in $MAPE_SERIES; do
 		module_build "$top" "/lib/modules/$kver/build" "$CACHE/build/$kver" \
 			C=2 CHECK=sparse -j"$(nproc)" 2>&1)
 	if [ $? -eq 0 ] && ! grep -Eq 'warning|error' <<<"$out"; then
-		printf 'TEST: %-60s[ OK ]\n' "$what"
+		log_test 0 "$what"
 	else
 		grep -E 'warning|error|Error' <<<"$out"
-		printf 'TEST: %-60s[FAIL]\n' "$what"
-		rc=1
+		log_test 1 "$what"
 	fi
 done
-exit $rc
+ksft_exit

@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# Shared helpers for mape's selftests (sourced, kselftest style).
+# Shared helpers for mape's selftests (sourced, kselftest style), and the
+# one TEST line printer of the tree: the host tests (tools/, openwrt/,
+# iproute2-plugin/), scripts/ and bench/ source it too, by its path from
+# the top of the tree, so that every log has one format. Bash only.
 #
 # Each check prints "TEST: <what>  [ OK ]" / "[FAIL]" / "[SKIP]"; a script
 # exits 0 when all passed, 1 when one failed, 4 (ksft skip) when it could
@@ -8,6 +11,30 @@
 ksft_skip=4
 nfail=0
 npass=0
+nskip=0
+# -v of a script that takes it; not read from the environment.
+VERBOSE=0
+
+# Computed here: a script may cd after sourcing this file by a relative path.
+selftests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# ns_per_run: from here on, the namespaces this script and what it runs
+# name (ip -n ce1, ip netns add br, veth ... netns core) are NAME-SUFFIX
+# to the kernel, the suffix this run's, so that two runs on one machine
+# neither collide nor delete each other's; scripts, TEST lines and `ip
+# netns list` keep NAME. netns/ip does it; see there. A script run by one
+# that called it (ip netns exec "$NS" "$0") keeps its suffix.
+ns_per_run()
+{
+	[ -z "${MAPE_NS_SUFFIX:-}" ] || return 0
+	# Without the wrapper, which a parent may have put on PATH: the real
+	# ip is what the wrapper runs.
+	PATH=${PATH//"$selftests_dir/netns:"/}
+	MAPE_REAL_IP=$(command -v ip) || return 1
+	MAPE_NS_SUFFIX=$(mktemp -u XXXXXX)
+	PATH=$selftests_dir/netns:$PATH
+	export MAPE_NS_SUFFIX MAPE_REAL_IP PATH
+}
 
 # MAPE_TIME_SCALE=N: timers the tests set and the waits that match them
 # are N times longer, for a slow (debug) kernel where sending a few
@@ -18,19 +45,45 @@ tscale()
 	echo $(( $1 * ${MAPE_TIME_SCALE:-1} ))
 }
 
+# The layout of a TEST line. A script may widen the name's column (the
+# host tests of mapctl and the plugin name whole command lines); the line
+# must still start with "TEST: " and end with the bracketed result, the
+# form scripts/steps.sh counts.
+test_fmt='TEST: %-60s[%s]\n'
+
+# test_line WHAT RESULT: print one line, RESULT " OK ", FAIL or SKIP,
+# without counting it (for callers that count lines in a log).
+test_line()
+{
+	# shellcheck disable=SC2059
+	printf "$test_fmt" "$1" "$2"
+}
+
+# log_test RC WHAT [DETAIL...]: one check, counted: RC 0 passed,
+# $ksft_skip skipped, any other failed. The DETAIL lines follow it when it
+# did not pass, or always with VERBOSE=1, so a log explains a failure
+# without a second run.
 log_test()
 {
-	local rc=$1 what=$2
+	local rc=$1 what=$2 line
 
+	shift 2
 	if [ "$rc" -eq 0 ]; then
-		printf 'TEST: %-60s[ OK ]\n' "$what"
+		test_line "$what" " OK "
 		npass=$((npass + 1))
 	elif [ "$rc" -eq "$ksft_skip" ]; then
-		printf 'TEST: %-60s[SKIP]\n' "$what"
+		test_line "$what" SKIP
+		nskip=$((nskip + 1))
 	else
-		printf 'TEST: %-60s[FAIL]\n' "$what"
+		test_line "$what" FAIL
 		nfail=$((nfail + 1))
 	fi
+	if [ "$rc" -ne 0 ] || [ "$VERBOSE" = 1 ]; then
+		for line in "$@"; do
+			printf '    %s\n' "$line"
+		done
+	fi
+	return 0
 }
 
 # check WHAT CMD...: the command must succeed.

@@ -23,15 +23,13 @@
 # Usage: [MAPCTL=path/to/mapctl] args.sh [-v]
 # Exit: 0 all passed, 1 a test failed, 4 skipped (no mapctl or no jq).
 
-ksft_skip=4
 dir=$(cd "$(dirname "$0")" && pwd)
+source "$dir/../lib.sh"
+test_fmt='TEST: %-66s  [%s]\n'
 top=$(cd "$dir/../.." && pwd)
 MAPCTL=${MAPCTL:-$top/tools/mapctl/mapctl}
 VERBOSE=0
 [ "$1" = "-v" ] && VERBOSE=1
-
-npass=0
-nfail=0
 
 if [ ! -x "$MAPCTL" ]; then
 	echo "SKIP: $MAPCTL is not built (make -C tools/mapctl)"
@@ -48,34 +46,6 @@ cleanup()
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-# log_test RC WHAT [DETAIL...]: one kselftest line; details on failure.
-log_test()
-{
-	local rc=$1 what=$2
-
-	shift 2
-	if [ "$rc" -eq 0 ]; then
-		npass=$((npass + 1))
-		printf "TEST: %-66s  [ OK ]\n" "$what"
-	else
-		nfail=$((nfail + 1))
-		printf "TEST: %-66s  [FAIL]\n" "$what"
-		for line in "$@"; do
-			printf "    %s\n" "$line"
-		done
-	fi
-	if [ "$VERBOSE" = 1 ] && [ "$rc" -eq 0 ]; then
-		for line in "$@"; do
-			printf "    %s\n" "$line"
-		done
-	fi
-}
-
-log_skip()
-{
-	printf "TEST: %-66s  [SKIP]\n" "$1"
-}
 
 # run ARGS...: run mapctl; sets $out (stdout), $err (stderr), $rc, $cmd.
 # $FAKE set: with fake_genl.so preloaded.
@@ -264,7 +234,7 @@ expect_error "global: -b unreadable" "-b $tmp/none: No such file or directory" \
 
 ## The module absent: correct commands get one clear message.
 if [ -d /sys/module/mape ]; then
-	log_skip "module absent: the mape module is loaded here"
+	log_test "$ksft_skip" "module absent: the mape module is loaded here"
 else
 	expect_error "module absent: rule add" "$NOT_LOADED" rule add dev m0 bmr $R1
 	expect_error "module absent: rule show" "$NOT_LOADED" rule show
@@ -326,7 +296,7 @@ if command -v cc >/dev/null &&
 	2>"$tmp/cc.log"; then
 	FAKE=$tmp/fake_genl.so
 else
-	log_skip "fake genl family: cannot build fake_genl.so (no cc?)"
+	log_test "$ksft_skip" "fake genl family: cannot build fake_genl.so (no cc?)"
 fi
 
 if [ -n "$FAKE" ]; then
@@ -560,7 +530,7 @@ if [ -n "$FAKE" ] && python3 "$nlmsg" fake "$tmp/links.nlmsg" $LINKS; then
 	export FAKE_RTNL_LINKS=$tmp/links.nlmsg
 else
 	FAKE=
-	log_skip "link: fake links (no fake_genl.so, or test-nlmsg.py failed)"
+	log_test "$ksft_skip" "link: fake links (no fake_genl.so, or test-nlmsg.py failed)"
 fi
 
 # sent: what the last run sent, as "test-nlmsg.py types" words.
@@ -783,7 +753,7 @@ if [ -z "$FAKE" ]; then
 	:
 elif ! command -v ip >/dev/null || ! command -v strace >/dev/null ||
      [ ! -f "$plugin/link_mape.so" ]; then
-	log_skip "link: the plugin's requests and output (no ip, strace or link_mape.so)"
+	log_test "$ksft_skip" "link: the plugin's requests and output (no ip, strace or link_mape.so)"
 else
 	# add: the same request, head (flags, ifindex, name) and data.
 	while IFS='|' read -r what args; do
@@ -848,7 +818,7 @@ EOF
 		log_test $? "link show output pastes onto ip link add: same attributes" \
 			"ip:" "$(cat "$tmp/ip")" "mapctl:" "$(cat "$tmp/mapctl")"
 	else
-		log_skip "link: ip -d link show of fake links (cannot build test-fakedump.so)"
+		log_test "$ksft_skip" "link: ip -d link show of fake links (cannot build test-fakedump.so)"
 	fi
 fi
 

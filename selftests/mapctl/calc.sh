@@ -10,14 +10,12 @@
 # Usage: [MAPCTL=path/to/mapctl] calc.sh [-v]
 # Exit: 0 all passed, 1 a test failed, 4 skipped (no mapctl or no jq).
 
-ksft_skip=4
 dir=$(cd "$(dirname "$0")" && pwd)
+source "$dir/../lib.sh"
+test_fmt='TEST: %-66s  [%s]\n'
 MAPCTL=${MAPCTL:-$dir/../../tools/mapctl/mapctl}
 VERBOSE=0
 [ "$1" = "-v" ] && VERBOSE=1
-
-npass=0
-nfail=0
 
 if [ ! -x "$MAPCTL" ]; then
 	echo "SKIP: $MAPCTL is not built (make -C tools/mapctl)"
@@ -27,29 +25,6 @@ if ! command -v jq >/dev/null; then
 	echo "SKIP: jq is not installed"
 	exit $ksft_skip
 fi
-
-# log_test RC WHAT [DETAIL...]: one kselftest line; details on failure.
-log_test()
-{
-	local rc=$1 what=$2
-
-	shift 2
-	if [ "$rc" -eq 0 ]; then
-		npass=$((npass + 1))
-		printf "TEST: %-66s  [ OK ]\n" "$what"
-	else
-		nfail=$((nfail + 1))
-		printf "TEST: %-66s  [FAIL]\n" "$what"
-		for line in "$@"; do
-			printf "    %s\n" "$line"
-		done
-	fi
-	if [ "$VERBOSE" = 1 ] && [ "$rc" -eq 0 ]; then
-		for line in "$@"; do
-			printf "    %s\n" "$line"
-		done
-	fi
-}
 
 # calc ARGS...: run "mapctl -j calc ARGS"; sets $out (stdout), $err, $rc, $cmd.
 calc()
@@ -280,7 +255,7 @@ EOF
 }
 
 if ! command -v python3 >/dev/null || ! rules=$(gen_rules 2>/dev/null); then
-	echo "TEST: round trip                                                          [SKIP] (no python3)"
+	log_test "$ksft_skip" "round trip (no python3)"
 else
 	while IFS='|' read -r rule eu; do
 		calc $rule end-user-prefix "$eu"

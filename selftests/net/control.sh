@@ -36,6 +36,7 @@
 
 dir=$(dirname "$0")
 source "$dir/../lib.sh"
+ns_per_run
 
 NS=mape-ctl
 # The tests run inside the namespace: one "ip netns exec" costs more than
@@ -135,14 +136,11 @@ ended() { ! kill -0 "$1" 2>/dev/null; }
 # exits 1 when refused.
 nl_link()
 {
-	python3 - "$@" <<-'EOF'
-	import ipaddress, os, socket, struct, sys
+	PYTHONPATH=$dir python3 - "$@" <<-'EOF'
+	import ipaddress, os, struct, sys
+	from mapenl import nla, newlink, rtnl_socket
 
 	ATTRS = {"role": (1, "B"), "br_addr": (2, "in6"), "mtu_v6": (11, "I")}
-
-	def nla(t, data):
-	    n = 4 + len(data)
-	    return struct.pack("=HH", n, t) + data + b"\0" * (-n % 4)
 
 	op, name = sys.argv[1], sys.argv[2]
 	data = b""
@@ -151,31 +149,11 @@ nl_link()
 	    t, f = ATTRS[k]
 	    data += nla(t, ipaddress.IPv6Address(v).packed if f == "in6"
 	                else struct.pack("=" + f, int(v)))
-	linkinfo = nla(1, b"mape\0") + nla(2, data)
-	body = struct.pack("=BxHiII", 0, 0, 0, 0, 0)
-	body += nla(3, name.encode() + b"\0") + nla(18, linkinfo)
-	flags = 0x1 | 0x4	# REQUEST | ACK
-	if op == "add":
-	    flags |= 0x400 | 0x200	# CREATE | EXCL
-	msg = struct.pack("=IHHII", 16 + len(body), 16, flags, 1, 0) + body
-	s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
-	s.setsockopt(270, 11, 1)	# NETLINK_EXT_ACK
-	s.setsockopt(270, 10, 1)	# NETLINK_CAP_ACK
-	s.send(msg)
-	r = s.recv(65536)
-	mlen, mtype, mflags = struct.unpack_from("=IHH", r)
-	if mtype != 2:
-	    sys.exit("unexpected reply type %d" % mtype)
-	err = -struct.unpack_from("=i", r, 16)[0]
-	text = ""
-	off = 16 + 4 + 16
-	while mflags & 0x200 and off + 4 <= mlen:	# NLM_F_ACK_TLVS
-	    alen, atype = struct.unpack_from("=HH", r, off)
-	    if alen < 4:
-	        break
-	    if atype == 1:	# NLMSGERR_ATTR_MSG
-	        text = r[off + 4:off + alen].rstrip(b"\0").decode()
-	    off += (alen + 3) & ~3
+	try:
+	    err, text = newlink(rtnl_socket(), data, ifname=name,
+	                        create=op == "add")
+	except RuntimeError as e:
+	    sys.exit(str(e))
 	print("%s: %s" % (os.strerror(err) if err else "ok", text))
 	sys.exit(1 if err else 0)
 	EOF

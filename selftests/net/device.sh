@@ -10,6 +10,7 @@
 #     m0 (mape br)  m1 (mape ce)         m2 (mape ce, deleted with the netns)
 
 source "$(dirname "$0")/../lib.sh"
+ns_per_run
 
 NS=mape-dev-a
 cleanup()

@@ -41,6 +41,8 @@ import socket
 import struct
 import sys
 
+import mapenl
+
 OFFSET, PSID_LEN = 6, 8
 M = 16 - OFFSET - PSID_LEN
 
@@ -145,44 +147,22 @@ def idcheck(psid, before, after):
     return 0
 
 
-def nla(atype, payload):
-    raw_attr = struct.pack("=HH", 4 + len(payload), atype) + payload
-    return raw_attr + b"\0" * (-len(raw_attr) % 4)
-
-
 def newlink(s, ifindex, words):
     data = b""
     for w in words:
         t, v = (int(x, 0) for x in w.split("="))
-        data += nla(t, struct.pack("=B" if t in (13, 14) else "=I", v))
-    info = nla(1, b"mape\0") + nla(2 | 0x8000, data)  # KIND, DATA (nested)
-    body = struct.pack("=BxHiII", 0, 0, ifindex, 0, 0)
-    body += nla(18 | 0x8000, info)  # IFLA_LINKINFO
-    # RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK
-    msg = struct.pack("=IHHII", 16 + len(body), 16, 0x5, 1, 0) + body
-    s.send(msg)
-    resp = s.recv(65535)
-    _, rtype, rflags = struct.unpack_from("=IHH", resp, 0)
-    if rtype != 2:  # NLMSG_ERROR
-        return "unexpected reply type %d" % rtype
-    err = struct.unpack_from("=i", resp, 16)[0]
+        data += mapenl.nla(t, struct.pack("=B" if t in (13, 14) else "=I", v))
+    try:
+        err, text = mapenl.newlink(s, data, ifindex=ifindex)
+    except RuntimeError as e:
+        return str(e)
     if not err:
         return "ok"
-    off = 20 + (16 if rflags & 0x100 else len(msg))  # NLM_F_CAPPED
-    text = ""
-    while rflags & 0x200 and off + 4 <= len(resp):  # NLM_F_ACK_TLVS
-        alen, atype = struct.unpack_from("=HH", resp, off)
-        if alen < 4:
-            break
-        if atype == 1:  # NLMSGERR_ATTR_MSG
-            text = resp[off + 4:off + alen].rstrip(b"\0").decode()
-        off += (alen + 3) & ~3
-    return "errno %d: %s (%s)" % (-err, os.strerror(-err), text)
+    return "errno %d: %s (%s)" % (err, os.strerror(err), text)
 
 
 def setlink(ifname, args):
-    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
-    s.setsockopt(270, 11, 1)  # SOL_NETLINK, NETLINK_EXT_ACK
+    s = mapenl.rtnl_socket()
     ifindex = socket.if_nametoindex(ifname)
     group = []
     for a in args + ["--"]:

@@ -13,6 +13,7 @@
 
 dir=$(dirname "$0")
 source "$dir/../lib.sh"
+ns_per_run
 top=$(cd "$dir/../.." && pwd)
 
 NS=mape-ce

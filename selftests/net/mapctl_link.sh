@@ -14,6 +14,7 @@
 
 dir=$(dirname "$0")
 source "$dir/../lib.sh"
+ns_per_run
 top=$(cd "$dir/../.." && pwd)
 
 NS=mape-link

@@ -18,6 +18,7 @@
 
 dir=$(dirname "$0")
 source "$dir/../lib.sh"
+ns_per_run
 source "$dir/topo.sh"	# RULE, BR_ADDR
 
 NS=mape-rules

@@ -18,6 +18,9 @@
 # With PSID length 8 and offset 6 a CE's ports are
 #   (A << 10) | (PSID << 2) | j   for A in 1..63, j in 0..3.
 
+# Every script built on this file gets namespace names of its own run.
+ns_per_run
+
 TOPO_NS="srv br core ce1 ce2 ce3"
 BR_ADDR=2001:db8:ffff::1
 RULE="rule-ipv6 2001:db8:100::/40 rule-ipv4 192.0.2.0/24 ea-len 16 psid-offset 6"
