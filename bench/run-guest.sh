@@ -63,68 +63,12 @@ fi
 COUNT=300			# packets of a --quick run
 WARM=0.5			# seconds before a window opens
 
-BR=2001:db8:ffff::1
-CE1=2001:db8:112:3400:0:c000:212:34	# MAP address of 192.0.2.18 PSID 0x34
-CE1_EU=2001:db8:112:3400::/56
-RULE="rule-ipv6 2001:db8:100::/40 rule-ipv4 192.0.2.0/24 ea-len 16 psid-offset 6"
-CE4=192.0.2.18
-SRV=203.0.113.2
-CEPORT=$(( (20 << 10) | (0x34 << 2) | 1 ))	# a port of the CE's set
-CERANGE=1232-1235				# the first range of that set
-LAN4=198.51.100.2				# a LAN host behind the CE
-LANPORT=40000					# its port, outside the set
-SRVPORT=9
-
-W=/tmp/mape-bench
-RAW=${MAPE_BENCH_RAW:-$W/raw}
-declare -A HOLD MAC
-NSLIST=()
-npass=0
-nfail=0
-
-say() { printf '%s\n' "$*"; }
-now() { echo "$EPOCHREALTIME"; }
-
-tline() # WHAT RC
-{
-	if [ "$2" -eq 0 ]; then
-		printf 'TEST: %-60s[ OK ]\n' "$1"
-		npass=$((npass + 1))
-	else
-		printf 'TEST: %-60s[FAIL]\n' "$1"
-		nfail=$((nfail + 1))
-	fi
-}
-
-die() { echo "run-guest.sh: $*" >&2; exit 1; }
-
-cleanup()
-{
-	local ns
-	[ -n "${HOLD[bgen]:-}" ] &&
-		ip netns exec bgen sh -c 'echo stop > /proc/net/pktgen/pgctrl' 2>/dev/null
-	for ns in "${!HOLD[@]}"; do
-		kill "${HOLD[$ns]}" 2>/dev/null
-	done
-	for ns in "${NSLIST[@]}"; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	wait 2>/dev/null
-}
+# The helpers first, then one file per section.
+for f in lib; do
+	# shellcheck source=/dev/null
+	source "$dir/$f.sh"
+done
 trap cleanup EXIT
-
-# A namespace with lo up and a process living in it: /proc/PID/net/dev reads
-# its counters without entering it.
-ns_add()
-{
-	ip netns add "$1" || die "ip netns add $1"
-	NSLIST+=("$1")
-	ip -n "$1" link set lo up
-	ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=1 \
-		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-	ip netns exec "$1" sleep 1000000 &
-	HOLD[$1]=$!
-}
 
 # ---------------------------------------------------------------------------
 # Packet-rate topology: one namespace per device under test, each fed by its
@@ -155,54 +99,6 @@ dut_add() # NAME
 		sysctl -qw net.ipv4.conf.in.rp_filter=0' || die "$n: RPS"
 	read -r _ _ f _ < <(ip -n "$n" -br link show dev in)
 	MAC[$n]=$f
-}
-
-br_add() # NAME: a mape BR with the domain's rule
-{
-	local n=$1
-	ip -n "$n" link add mape0 type mape role br br-addr $BR || return 1
-	ip -n "$n" addr add $BR/128 dev mape0 nodad
-	ip -n "$n" link set mape0 up
-	ip -n "$n" route replace 192.0.2.0/24 dev mape0
-	ip netns exec "$n" mapctl rule add dev mape0 bmr $RULE
-}
-
-setup_pps()
-{
-	local n
-	ns_add bgen
-	for n in fwd m-br t-br m-ce t-ce; do
-		dut_add $n
-	done
-	ip -n fwd route add 192.0.2.0/24 dev sink0
-	ip -n fwd route add 203.0.113.0/24 dev sink0
-
-	for n in m-br t-br; do
-		ip -n $n route add 203.0.113.0/24 dev sink0
-		ip -n $n -6 route add 2001:db8:100::/40 dev sink0
-	done
-	br_add m-br || die "m-br: mape BR"
-	ip -n t-br link add t6 type ip6tnl mode ipip6 local $BR remote $CE1 \
-		encaplimit none tclass inherit hoplimit 64 || die "t-br: ip6tnl"
-	ip -n t-br addr add $BR/128 dev t6 nodad
-	ip -n t-br link set t6 up
-	ip -n t-br route add 192.0.2.0/24 dev t6
-
-	for n in m-ce t-ce; do
-		ip -n $n route add $CE4/32 dev sink0
-		ip -n $n -6 route add $BR/128 dev sink0
-	done
-	ip -n m-ce link add mape0 type mape role ce br-addr $BR \
-		end-user-prefix $CE1_EU || die "m-ce: mape CE"
-	ip netns exec m-ce mapctl rule add dev mape0 bmr $RULE
-	ip -n m-ce addr add $CE1/128 dev mape0 nodad
-	ip -n m-ce link set mape0 up
-	ip -n m-ce route add default dev mape0
-	ip -n t-ce link add t6 type ip6tnl mode ipip6 local $CE1 remote $BR \
-		encaplimit none tclass inherit hoplimit 64 || die "t-ce: ip6tnl"
-	ip -n t-ce addr add $CE1/128 dev t6 nodad
-	ip -n t-ce link set t6 up
-	ip -n t-ce route add default dev t6
 }
 
 # The sink's tx packets in namespace $1.
@@ -414,8 +310,6 @@ quick_run()
 		{ echo "    $var $test/$l: $((b - a)) of $COUNT packets delivered"; return 1; }
 }
 
-raw() { echo "$1" >> "$RAW"; echo "# raw $1"; }
-
 # rounds TEST LEN NAME:VARIANT...: REPS interleaved rounds, the order
 # rotating by one each round.
 rounds()
@@ -432,14 +326,42 @@ rounds()
 	done
 }
 
-# NS: mape0's non-zero drop counters, "name=value ..." (not tx_not_ipv4:
-# the kernel's own IPv6 chatter on the device, not the traffic measured).
-mape_errors()
+setup_pps()
 {
-	ip netns exec "$1" mapctl -j stats dev mape0 |
-		jq -r '.[0] | to_entries | map(select((.value | type) == "number" and
-			.value != 0 and (.key | test("encaps|decaps|bytes|ifindex|napt_|tx_not_ipv4") | not))) |
-			map("\(.key)=\(.value)") | join(" ")'
+	local n
+	ns_add bgen
+	for n in fwd m-br t-br m-ce t-ce; do
+		dut_add $n
+	done
+	ip -n fwd route add 192.0.2.0/24 dev sink0
+	ip -n fwd route add 203.0.113.0/24 dev sink0
+
+	for n in m-br t-br; do
+		ip -n $n route add 203.0.113.0/24 dev sink0
+		ip -n $n -6 route add 2001:db8:100::/40 dev sink0
+	done
+	br_add m-br || die "m-br: mape BR"
+	ip -n t-br link add t6 type ip6tnl mode ipip6 local $BR remote $CE1 \
+		encaplimit none tclass inherit hoplimit 64 || die "t-br: ip6tnl"
+	ip -n t-br addr add $BR/128 dev t6 nodad
+	ip -n t-br link set t6 up
+	ip -n t-br route add 192.0.2.0/24 dev t6
+
+	for n in m-ce t-ce; do
+		ip -n $n route add $CE4/32 dev sink0
+		ip -n $n -6 route add $BR/128 dev sink0
+	done
+	ip -n m-ce link add mape0 type mape role ce br-addr $BR \
+		end-user-prefix $CE1_EU || die "m-ce: mape CE"
+	ip netns exec m-ce mapctl rule add dev mape0 bmr $RULE
+	ip -n m-ce addr add $CE1/128 dev mape0 nodad
+	ip -n m-ce link set mape0 up
+	ip -n m-ce route add default dev mape0
+	ip -n t-ce link add t6 type ip6tnl mode ipip6 local $CE1 remote $BR \
+		encaplimit none tclass inherit hoplimit 64 || die "t-ce: ip6tnl"
+	ip -n t-ce addr add $CE1/128 dev t6 nodad
+	ip -n t-ce link set t6 up
+	ip -n t-ce route add default dev t6
 }
 
 run_pps()

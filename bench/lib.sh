@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers every section of the benchmarks uses: namespaces, the raw
+# results, the mape BR. Sourced by run-guest.sh, after its options.
+
+BR=2001:db8:ffff::1
+CE1=2001:db8:112:3400:0:c000:212:34	# MAP address of 192.0.2.18 PSID 0x34
+CE1_EU=2001:db8:112:3400::/56
+RULE="rule-ipv6 2001:db8:100::/40 rule-ipv4 192.0.2.0/24 ea-len 16 psid-offset 6"
+CE4=192.0.2.18
+SRV=203.0.113.2
+CEPORT=$(( (20 << 10) | (0x34 << 2) | 1 ))	# a port of the CE's set
+CERANGE=1232-1235				# the first range of that set
+LAN4=198.51.100.2				# a LAN host behind the CE
+LANPORT=40000					# its port, outside the set
+SRVPORT=9
+
+W=/tmp/mape-bench
+RAW=${MAPE_BENCH_RAW:-$W/raw}
+declare -A HOLD MAC
+NSLIST=()
+npass=0
+nfail=0
+
+say() { printf '%s\n' "$*"; }
+now() { echo "$EPOCHREALTIME"; }
+
+tline() # WHAT RC
+{
+	if [ "$2" -eq 0 ]; then
+		printf 'TEST: %-60s[ OK ]\n' "$1"
+		npass=$((npass + 1))
+	else
+		printf 'TEST: %-60s[FAIL]\n' "$1"
+		nfail=$((nfail + 1))
+	fi
+}
+
+die() { echo "run-guest.sh: $*" >&2; exit 1; }
+
+cleanup()
+{
+	local ns
+	[ -n "${HOLD[bgen]:-}" ] &&
+		ip netns exec bgen sh -c 'echo stop > /proc/net/pktgen/pgctrl' 2>/dev/null
+	for ns in "${!HOLD[@]}"; do
+		kill "${HOLD[$ns]}" 2>/dev/null
+	done
+	for ns in "${NSLIST[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	wait 2>/dev/null
+}
+
+# A namespace with lo up and a process living in it: /proc/PID/net/dev reads
+# its counters without entering it.
+ns_add()
+{
+	ip netns add "$1" || die "ip netns add $1"
+	NSLIST+=("$1")
+	ip -n "$1" link set lo up
+	ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	ip netns exec "$1" sleep 1000000 &
+	HOLD[$1]=$!
+}
+
+br_add() # NAME: a mape BR with the domain's rule
+{
+	local n=$1
+	ip -n "$n" link add mape0 type mape role br br-addr $BR || return 1
+	ip -n "$n" addr add $BR/128 dev mape0 nodad
+	ip -n "$n" link set mape0 up
+	ip -n "$n" route replace 192.0.2.0/24 dev mape0
+	ip netns exec "$n" mapctl rule add dev mape0 bmr $RULE
+}
+
+raw() { echo "$1" >> "$RAW"; echo "# raw $1"; }
+
+# NS: mape0's non-zero drop counters, "name=value ..." (not tx_not_ipv4:
+# the kernel's own IPv6 chatter on the device, not the traffic measured).
+mape_errors()
+{
+	ip netns exec "$1" mapctl -j stats dev mape0 |
+		jq -r '.[0] | to_entries | map(select((.value | type) == "number" and
+			.value != 0 and (.key | test("encaps|decaps|bytes|ifindex|napt_|tx_not_ipv4") | not))) |
+			map("\(.key)=\(.value)") | join(" ")'
+}
