@@ -2,6 +2,10 @@
 # Helpers every section of the benchmarks uses: namespaces, the raw
 # results, the mape BR. Sourced by run-guest.sh, after its options.
 
+# --quick's TEST lines come from the selftests' printer: one format for
+# every line make check counts.
+source "$dir/../selftests/lib.sh"
+
 BR=2001:db8:ffff::1
 CE1=2001:db8:112:3400:0:c000:212:34	# MAP address of 192.0.2.18 PSID 0x34
 CE1_EU=2001:db8:112:3400::/56
@@ -18,22 +22,9 @@ W=/tmp/mape-bench
 RAW=${MAPE_BENCH_RAW:-$W/raw}
 declare -A HOLD MAC
 NSLIST=()
-npass=0
-nfail=0
 
 say() { printf '%s\n' "$*"; }
 now() { echo "$EPOCHREALTIME"; }
-
-tline() # WHAT RC
-{
-	if [ "$2" -eq 0 ]; then
-		printf 'TEST: %-60s[ OK ]\n' "$1"
-		npass=$((npass + 1))
-	else
-		printf 'TEST: %-60s[FAIL]\n' "$1"
-		nfail=$((nfail + 1))
-	fi
-}
 
 die() { echo "run-guest.sh: $*" >&2; exit 1; }
 

@@ -85,14 +85,15 @@ run_napt()
 			nat-est) want="1 1 1" ;;
 			nat-full) want="252 252 4" ;;
 			esac
-			tline "bench napt $test (napt, nft masquerade) runs" $ok
+			log_test $ok "bench napt $test (napt, nft masquerade) runs"
 			[ "$((b - a)) $c $d" = "$want" ] ||
 				say "    $test: $((b - a)) translations, $c/$d connections, want $want"
-			tline "bench napt $test: translations and connections exact" \
-				$([ "$((b - a)) $c $d" = "$want" ]; echo $?)
+			log_test "$([ "$((b - a)) $c $d" = "$want" ]; echo $?)" \
+				"bench napt $test: translations and connections exact"
 			# A source port pktgen repeats is a packet of a flow.
-			[ $test = nat-full ] && tline "bench napt nat-full: refusals counted ($((y - x)))" \
-				$([ $((y - x)) -ge $((COUNT - 252 - 10)) ] && [ $((y - x)) -le $((COUNT - 252)) ]; echo $?)
+			[ $test = nat-full ] && log_test "$([ $((y - x)) -ge $((COUNT - 252 - 10)) ] &&
+				[ $((y - x)) -le $((COUNT - 252)) ]; echo $?)" \
+				"bench napt nat-full: refusals counted ($((y - x)))"
 			continue
 		fi
 		say "# $test 64 B"
@@ -101,8 +102,8 @@ run_napt()
 	for n in n-napt n-nft; do
 		e=$(mape_errors $n)
 		[ -z "$e" ] || say "# warning: $n: mape dropped packets: $e"
-		[ $QUICK = 1 ] && tline "bench napt $n: no drops (ports inside the set)" \
-			$([ -z "$e" ]; echo $?)
+		[ $QUICK = 1 ] && log_test "$([ -z "$e" ]; echo $?)" \
+			"bench napt $n: no drops (ports inside the set)"
 	done
 	ip netns exec n-napt conntrack -F >/dev/null 2>&1
 	ip netns exec n-nft conntrack -F >/dev/null 2>&1

@@ -64,7 +64,7 @@ run_pps()
 					esac
 					quick_run $n $test $var $l || ok=1
 				done
-				tline "bench pps $test $l B (mape, ip6tnl, fwd) runs" $ok
+				log_test $ok "bench pps $test $l B (mape, ip6tnl, fwd) runs"
 				continue
 			fi
 			say "# $test $l B"
@@ -74,6 +74,6 @@ run_pps()
 	for n in m-br m-ce; do
 		e=$(mape_errors $n)
 		[ -z "$e" ] || say "# warning: $n: mape dropped packets: $e"
-		[ $QUICK = 1 ] && tline "bench pps $n: no mape drops" $([ -z "$e" ]; echo $?)
+		[ $QUICK = 1 ] && log_test "$([ -z "$e" ]; echo $?)" "bench pps $n: no mape drops"
 	done
 }

@@ -126,11 +126,11 @@ run_rules()
 	alternate dump "$nmax"
 	if [ $QUICK = 1 ]; then
 		lines=$(ip netns exec s-$nmax mapctl rule show dev mape0 | wc -l)
-		tline "bench rules: load $nmax with mapctl -b, dump them ($lines)" \
-			$([ "$lines" = "$nmax" ]; echo $?)
+		log_test "$([ "$lines" = "$nmax" ]; echo $?)" \
+			"bench rules: load $nmax with mapctl -b, dump them ($lines)"
 		set -- $slab
-		tline "bench rules: memory accounting (mape_rule_entry $1 B)" \
-			$([ "$1" -gt 0 ]; echo $?)
+		log_test "$([ "$1" -gt 0 ]; echo $?)" \
+			"bench rules: memory accounting (mape_rule_entry $1 B)"
 	fi
 	ip -n rt link del rt0
 }

@@ -107,6 +107,6 @@ case ,$SECTIONS, in *,napt,*) run_napt ;; esac
 say "# bench took $(awk -v a=$t_start -v b=$(now) 'BEGIN {printf "%.0f", b - a}') s"
 python3 "$dir/report.py" "$RAW" || nfail=$((nfail + 1))
 if [ $QUICK = 1 ]; then
-	tline "bench report printed" $([ -s "$RAW" ]; echo $?)
+	log_test "$([ -s "$RAW" ]; echo $?)" "bench report printed"
 	[ $nfail -eq 0 ]
 fi

@@ -28,7 +28,7 @@ run_scale()
 			for n in ${RULES//,/ }; do
 				quick_run s-$n $test $n 64 || ok=1
 			done
-			tline "bench rule scaling $test (${RULES//,/, } rules) runs" $ok
+			log_test $ok "bench rule scaling $test (${RULES//,/, } rules) runs"
 			continue
 		fi
 		say "# $test 64 B"

@@ -84,5 +84,5 @@ run_tcp()
 			tcp_run t $r $secs || ok=1; tcp_run m $r $secs || ok=1
 		fi
 	done
-	[ $QUICK = 1 ] && tline "bench tcp (mape, ip6tnl, iperf3) runs" $ok
+	[ $QUICK = 1 ] && log_test $ok "bench tcp (mape, ip6tnl, iperf3) runs"
 }
