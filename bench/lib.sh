@@ -6,14 +6,16 @@
 # every line make check counts.
 source "$dir/../selftests/lib.sh"
 
-BR=2001:db8:ffff::1
-CE1=2001:db8:112:3400:0:c000:212:34	# MAP address of 192.0.2.18 PSID 0x34
-CE1_EU=2001:db8:112:3400::/56
-RULE="rule-ipv6 2001:db8:100::/40 rule-ipv4 192.0.2.0/24 ea-len 16 psid-offset 6"
-CE4=192.0.2.18
-SRV=203.0.113.2
-CEPORT=$(( (20 << 10) | (0x34 << 2) | 1 ))	# a port of the CE's set
-CERANGE=1232-1235				# the first range of that set
+# The domain is the selftests' (topo.sh); the CE of every benchmark is
+# its ce1.
+source "$dir/../selftests/net/topo.sh"
+BR=$BR_ADDR
+# ce1's MAP address: the ip6tnl twins need it where no mape0 derives it.
+CE1=2001:db8:112:3400:0:c000:212:34
+CE1_EU=${CE_EU[ce1]}
+CE4=${CE_V4[ce1]}
+CEPORT=$(port_of ce1 20 1)			# a port of the CE's set
+CERANGE=$(port_of ce1 1 0)-$(port_of ce1 1 3)	# the first range of that set
 LAN4=198.51.100.2				# a LAN host behind the CE
 LANPORT=40000					# its port, outside the set
 SRVPORT=9

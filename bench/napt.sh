@@ -46,11 +46,6 @@ napt_add() # NAME napt|nft
 	fi
 }
 
-napt_stat() # NS COUNTER
-{
-	ip netns exec "$1" mapctl -j stats dev mape0 | jq ".[0].$2"
-}
-
 run_napt()
 {
 	local test ok a b c d e n x y want
@@ -70,13 +65,13 @@ run_napt()
 	napt_add n-nft nft || die "n-nft: mape CE with nft masquerade"
 	for test in nat-new nat-est nat-full; do
 		if [ $QUICK = 1 ]; then
-			a=$(napt_stat n-napt napt_translations)
-			x=$(napt_stat n-napt napt_exhausted)
+			a=$(mstat n-napt napt_translations)
+			x=$(mstat n-napt napt_exhausted)
 			ok=0
 			quick_run n-napt $test napt 64 || ok=1
 			quick_run n-nft $test nft 64 || ok=1
-			b=$(napt_stat n-napt napt_translations)
-			y=$(napt_stat n-napt napt_exhausted)
+			b=$(mstat n-napt napt_translations)
+			y=$(mstat n-napt napt_exhausted)
 			c=$(ip netns exec n-napt conntrack -C)
 			d=$(ip netns exec n-nft conntrack -C)
 			# translations, napt's connections, nft's connections
