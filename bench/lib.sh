@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers every section of the benchmarks uses: namespaces, the raw
-# results, the mape BR. Sourced by run-guest.sh, after its options.
+# results, the mape BR and CE. Sourced by run-guest.sh, after its options.
 
 # --quick's TEST lines come from the selftests' printer: one format for
 # every line make check counts.
@@ -65,6 +65,20 @@ br_add() # NAME: a mape BR with the domain's rule
 	ip -n "$n" link set mape0 up
 	ip -n "$n" route replace 192.0.2.0/24 dev mape0
 	ip netns exec "$n" mapctl rule add dev mape0 bmr $RULE
+}
+
+# ce_add NAME [ADDR4]: a mape CE with ce1's prefix. ADDR4 goes on mape0
+# only where the CE itself ends or translates IPv4 (TCP, NAPT): in m-ce
+# the decapsulated packets must go on to the sink.
+ce_add()
+{
+	local n=$1
+	ip -n "$n" link add mape0 type mape role ce br-addr $BR \
+		end-user-prefix $CE1_EU || return 1
+	ip netns exec "$n" mapctl rule add dev mape0 bmr $RULE || return 1
+	ip -n "$n" addr add $CE1/128 dev mape0 nodad
+	[ -z "${2:-}" ] || ip -n "$n" addr add "$2" dev mape0
+	ip -n "$n" link set mape0 up
 }
 
 raw() { echo "$1" >> "$RAW"; echo "# raw $1"; }

@@ -25,12 +25,7 @@ napt_add() # NAME napt|nft
 	dut_add "$n"
 	ip -n "$n" route add $CE4/32 dev sink0
 	ip -n "$n" -6 route add $BR/128 dev sink0
-	ip -n "$n" link add mape0 type mape role ce br-addr $BR \
-		end-user-prefix $CE1_EU || return 1
-	ip netns exec "$n" mapctl rule add dev mape0 bmr $RULE || return 1
-	ip -n "$n" addr add $CE1/128 dev mape0 nodad
-	ip -n "$n" addr add $CE4/32 dev mape0
-	ip -n "$n" link set mape0 up
+	ce_add "$n" $CE4/32 || return 1
 	ip -n "$n" route add default dev mape0
 	if [ "$2" = napt ]; then
 		ip -n "$n" link set mape0 type mape napt on

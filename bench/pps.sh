@@ -36,11 +36,7 @@ setup_pps()
 		ip -n $n route add $CE4/32 dev sink0
 		ip -n $n -6 route add $BR/128 dev sink0
 	done
-	ip -n m-ce link add mape0 type mape role ce br-addr $BR \
-		end-user-prefix $CE1_EU || die "m-ce: mape CE"
-	ip netns exec m-ce mapctl rule add dev mape0 bmr $RULE
-	ip -n m-ce addr add $CE1/128 dev mape0 nodad
-	ip -n m-ce link set mape0 up
+	ce_add m-ce || die "m-ce: mape CE"
 	ip -n m-ce route add default dev mape0
 	ip -n t-ce link add t6 type ip6tnl mode ipip6 local $CE1 remote $BR \
 		encaplimit none tclass inherit hoplimit 64 || die "t-ce: ip6tnl"

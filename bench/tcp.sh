@@ -26,12 +26,7 @@ tcp_add() # X=m|t
 	ip -n $b -6 route add 2001:db8:100::/40 via 2001:db8:f0:11::2
 	if [ $x = m ]; then
 		br_add $b || return 1
-		ip -n $c link add mape0 type mape role ce br-addr $BR \
-			end-user-prefix $CE1_EU || return 1
-		ip netns exec $c mapctl rule add dev mape0 bmr $RULE
-		ip -n $c addr add $CE1/128 dev mape0 nodad
-		ip -n $c addr add $CE4/32 dev mape0
-		ip -n $c link set mape0 up
+		ce_add $c $CE4/32 || return 1
 		ip -n $c route add default dev mape0 src $CE4
 		ip netns exec $c ethtool -K mape0 tso on gso on sg on >/dev/null 2>&1
 	else
