@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers every section of the benchmarks uses: namespaces, the raw
-# results, the mape BR and CE. Sourced by run-guest.sh, after its options.
+# results, the mape BR and CE and their ip6tnl baselines. Sourced by
+# run-guest.sh, after its options.
 
 # --quick's TEST lines come from the selftests' printer: one format for
 # every line make check counts.
@@ -79,6 +80,17 @@ ce_add()
 	ip -n "$n" addr add $CE1/128 dev mape0 nodad
 	[ -z "${2:-}" ] || ip -n "$n" addr add "$2" dev mape0
 	ip -n "$n" link set mape0 up
+}
+
+# tnl_add NAME LOCAL REMOTE [ADDR4]: the ip6tnl baseline of a mape BR or
+# CE: LOCAL its MAP or BR address, ADDR4 as for ce_add.
+tnl_add()
+{
+	ip -n "$1" link add t6 type ip6tnl mode ipip6 local "$2" remote "$3" \
+		encaplimit none tclass inherit hoplimit 64 || return 1
+	ip -n "$1" addr add "$2/128" dev t6 nodad
+	[ -z "${4:-}" ] || ip -n "$1" addr add "$4" dev t6
+	ip -n "$1" link set t6 up
 }
 
 raw() { echo "$1" >> "$RAW"; echo "# raw $1"; }

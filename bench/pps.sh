@@ -26,10 +26,7 @@ setup_pps()
 		ip -n $n -6 route add 2001:db8:100::/40 dev sink0
 	done
 	br_add m-br || die "m-br: mape BR"
-	ip -n t-br link add t6 type ip6tnl mode ipip6 local $BR remote $CE1 \
-		encaplimit none tclass inherit hoplimit 64 || die "t-br: ip6tnl"
-	ip -n t-br addr add $BR/128 dev t6 nodad
-	ip -n t-br link set t6 up
+	tnl_add t-br $BR $CE1 || die "t-br: ip6tnl"
 	ip -n t-br route add 192.0.2.0/24 dev t6
 
 	for n in m-ce t-ce; do
@@ -38,10 +35,7 @@ setup_pps()
 	done
 	ce_add m-ce || die "m-ce: mape CE"
 	ip -n m-ce route add default dev mape0
-	ip -n t-ce link add t6 type ip6tnl mode ipip6 local $CE1 remote $BR \
-		encaplimit none tclass inherit hoplimit 64 || die "t-ce: ip6tnl"
-	ip -n t-ce addr add $CE1/128 dev t6 nodad
-	ip -n t-ce link set t6 up
+	tnl_add t-ce $CE1 $BR || die "t-ce: ip6tnl"
 	ip -n t-ce route add default dev t6
 }
 

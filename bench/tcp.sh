@@ -30,16 +30,9 @@ tcp_add() # X=m|t
 		ip -n $c route add default dev mape0 src $CE4
 		ip netns exec $c ethtool -K mape0 tso on gso on sg on >/dev/null 2>&1
 	else
-		ip -n $b link add t6 type ip6tnl mode ipip6 local $BR remote $CE1 \
-			encaplimit none tclass inherit hoplimit 64 || return 1
-		ip -n $b addr add $BR/128 dev t6 nodad
-		ip -n $b link set t6 up
+		tnl_add $b $BR $CE1 || return 1
 		ip -n $b route add 192.0.2.0/24 dev t6
-		ip -n $c link add t6 type ip6tnl mode ipip6 local $CE1 remote $BR \
-			encaplimit none tclass inherit hoplimit 64 || return 1
-		ip -n $c addr add $CE1/128 dev t6 nodad
-		ip -n $c addr add $CE4/32 dev t6
-		ip -n $c link set t6 up
+		tnl_add $c $CE1 $BR $CE4/32 || return 1
 		ip -n $c route add default dev t6 src $CE4
 		ip netns exec $c ethtool -K t6 tso on gso on sg on >/dev/null 2>&1
 	fi
