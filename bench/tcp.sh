@@ -6,6 +6,10 @@
 # CE's set, so the flow's source port is the CE's; TSO/GSO on everywhere.
 #
 #   [tc-X] CE, iperf3 -s (CPU 0) --wan==wan-- [tb-X] BR --v4==eth0-- [ts-X] iperf3 -c -R (CPU 1)
+#
+# The addresses are topo.sh's, but not its topo_core: its core router
+# would put one more forwarding hop into the path measured, and its
+# namespaces hold one domain where mape and ip6tnl run side by side.
 
 tcp_add() # X=m|t
 {
