@@ -63,7 +63,8 @@ fi
 COUNT=300			# packets of a --quick run
 WARM=0.5			# seconds before a window opens
 
-# The helpers first, then one file per section.
+# Each section in its own file (its topology and run_SECTION), on the
+# helpers of lib.sh and pktgen.sh; they read the options above.
 for f in lib pktgen pps rules scale tcp napt; do
 	# shellcheck source=/dev/null
 	source "$dir/$f.sh"
