@@ -8,13 +8,18 @@
 #
 #   [bgen] pktgen (CPU 0) --g-NAME==in--> [NAME] (RPS: CPU 1) --> sink0
 
+# tc in the generator's namespace. Through ip rather than tc -n: where
+# topo.sh names the namespaces per run (lib.sh's ns_per_run), only ip
+# knows their names.
+gtc() { ip netns exec bgen tc "$@"; }
+
 dut_add() # NAME
 {
 	local n=$1 f
 	ns_add "$n"
 	ip -n bgen link add "g-$n" type veth peer name in netns "$n"
 	ip -n bgen link set "g-$n" up
-	tc -n bgen qdisc add dev "g-$n" clsact
+	gtc qdisc add dev "g-$n" clsact
 	ip -n "$n" link set in up
 	# No IPv6 address on the sink: it sends nothing of its own (RS, MLD).
 	ip -n "$n" link add sink0 type dummy
@@ -115,18 +120,18 @@ pg_setup()
 	nat-*) s4=$LAN4; sp=$LANPORT; d4=$SRV; dp=$SRVPORT ;;
 	esac
 
-	tc -n bgen filter del dev $dev egress 2>/dev/null
+	gtc filter del dev $dev egress 2>/dev/null
 	# Each NAT run starts from an empty connection table.
 	[ "${test%-*}" != nat ] || ip netns exec "$n" conntrack -F >/dev/null 2>&1
 	if [ "${test#*-}" = dec ]; then
 		if [ "$var" = fwd ]; then
 			# shellcheck disable=SC2046
-			tc -n bgen filter add dev $dev egress protocol ip pref 1 \
+			gtc filter add dev $dev egress protocol ip pref 1 \
 				matchall action pedit $(v4keys 0 "$l" $s4 $sp $d4 $dp) \
 				pipe || return 1
 		else
 			# shellcheck disable=SC2046
-			tc -n bgen filter add dev $dev egress protocol ipv6 pref 1 \
+			gtc filter add dev $dev egress protocol ipv6 pref 1 \
 				matchall action pedit munge offset 6 u8 set 4 \
 				$(v4keys 40 "$l" $s4 $sp $d4 $dp) pipe || return 1
 		fi
