@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+# Section scale, sourced by run-guest.sh.
+#
+# Rule scaling: BR encapsulation and decapsulation (64 B) with N rules, N =
+# each of --rules, in s-N; the largest set is the one run_rules loaded.
+
+run_scale()
+{
+	local nmax=${RULES##*,} n l list=() ok e
+	say "## rule scaling: mape BR with ${RULES//,/, } rules"
+	[ -s $W/rules ] || rules_files "$nmax"
+	for n in ${RULES//,/ }; do
+		[ -n "${HOLD[s-$n]:-}" ] || dut_add s-$n
+		ip -n s-$n route add 203.0.113.0/24 dev sink0
+		ip -n s-$n -6 route add 2001:db8:100::/40 dev sink0
+		if ! ip netns exec s-$n mapctl -j show dev mape0 >/dev/null 2>&1; then
+			br_add s-$n || die "s-$n: mape BR"
+			[ "$n" -gt 1 ] && { head -n $((n - 1)) $W/rules |
+				ip netns exec s-$n mapctl -b - || die "s-$n: mapctl -b"; }
+		fi
+		e=$(ip netns exec s-$n mapctl -j show dev mape0 | jq '.[0].rules')
+		[ "$e" = "$n" ] || die "s-$n: $e rules, want $n"
+		list+=("s-$n:$n")
+	done
+	for test in br-enc br-dec; do
+		if [ $QUICK = 1 ]; then
+			ok=0
+			for n in ${RULES//,/ }; do
+				quick_run s-$n $test $n 64 || ok=1
+			done
+			log_test $ok "bench rule scaling $test (${RULES//,/, } rules) runs"
+			continue
+		fi
+		say "# $test 64 B"
+		rounds $test 64 "${list[@]}"
+	done
+}
