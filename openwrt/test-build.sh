@@ -34,12 +34,7 @@ pkgdir=$dir/mape
 VERBOSE=0
 [ "$1" = "-v" ] && VERBOSE=1
 
-for tool in gcc make pkg-config readelf modinfo; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "SKIP: $tool is not installed"
-		exit $ksft_skip
-	fi
-done
+require gcc make pkg-config readelf modinfo
 
 . "$top/scripts/kernels.sh"
 

@@ -36,6 +36,24 @@ ns_per_run()
 	export MAPE_NS_SUFFIX MAPE_REAL_IP PATH
 }
 
+# require CMD... : skip the whole script (exit $ksft_skip) unless each is
+# an installed command or, given with a slash, a built program; the line
+# names the first that is missing.
+require()
+{
+	local c
+
+	for c in "$@"; do
+		case $c in
+		*/*) [ -x "$c" ] && continue
+		     echo "SKIP: $c is not built" ;;
+		*) command -v "$c" >/dev/null && continue
+		   echo "SKIP: $c is not installed (scripts/deps.sh)" ;;
+		esac
+		exit "$ksft_skip"
+	done
+}
+
 # MAPE_TIME_SCALE=N: timers the tests set and the waits that match them
 # are N times longer, for a slow (debug) kernel where sending a few
 # packets with scapy can outlast a 5 s timer. tscale SECONDS|MS prints

@@ -17,14 +17,7 @@ MAPCTL=${MAPCTL:-$dir/../../tools/mapctl/mapctl}
 VERBOSE=0
 [ "$1" = "-v" ] && VERBOSE=1
 
-if [ ! -x "$MAPCTL" ]; then
-	echo "SKIP: $MAPCTL is not built (make -C tools/mapctl)"
-	exit $ksft_skip
-fi
-if ! command -v jq >/dev/null; then
-	echo "SKIP: jq is not installed"
-	exit $ksft_skip
-fi
+require "$MAPCTL" jq
 
 # calc ARGS...: run "mapctl -j calc ARGS"; sets $out (stdout), $err, $rc, $cmd.
 calc()

@@ -17,10 +17,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 source "$dir/../lib.sh"
 MAPCTL=${MAPCTL:-$dir/../../tools/mapctl/mapctl}
 
-if [ ! -x "$MAPCTL" ] || ! command -v jq >/dev/null; then
-	echo "SKIP: $MAPCTL not built or jq missing"
-	exit $ksft_skip
-fi
+require "$MAPCTL" jq
 
 # The strings odhcp6c printed for Kea's option 94 (one rule; two rules, the
 # first with F set, and two BRs), byte for byte.

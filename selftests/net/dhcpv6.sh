@@ -36,12 +36,7 @@ source "$dir/../lib.sh"
 source "$dir/topo.sh"
 top=$(cd "$dir/../.." && pwd)
 
-for cmd in kea-dhcp6 dhcpcd nsenter python3 jq; do
-	if ! command -v $cmd >/dev/null; then
-		echo "SKIP: $cmd is not installed (scripts/deps.sh)"
-		exit $ksft_skip
-	fi
-done
+require kea-dhcp6 dhcpcd nsenter python3 jq
 RUNNER=/usr/lib/dhcpcd/dhcpcd-run-hooks
 [ -x $RUNNER ] || { echo "SKIP: no $RUNNER"; exit $ksft_skip; }
 
