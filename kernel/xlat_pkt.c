@@ -255,7 +255,7 @@ static enum mape_xlat_ret err4to6(struct sk_buff *skb, const struct iphdr *iph,
 {
 	unsigned int ihl = iph->ihl * 4, qoff = ihl + sizeof(struct icmphdr);
 	unsigned int qlen, iihl, ihlen6, orig, ext, olen6, pad, copy, total;
-	const struct icmphdr *ih = (const struct icmphdr *)(skb->data + ihl);
+	const struct icmphdr *ih;
 	const struct iphdr *in;
 	struct in6_addr is6, id6;
 	struct ipv6hdr *ip6h, *qh;
