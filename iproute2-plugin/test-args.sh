@@ -130,6 +130,13 @@ check_add "end-user-prefix /60 (host bits in a nibble)" \
 check_add "end-user-prefix /128" \
 	"eu_prefix=2001:db8::1:2 eu_prefix_len=128" \
 	end-user-prefix 2001:db8::1:2/128
+check_add "MAP-T CE: mode t and a dmr" \
+	"role=0 eu_prefix=2001:db8:12:3400:: eu_prefix_len=56 mode=1 dmr=64:ff9b:: dmr_len=96" \
+	role ce mode t dmr 64:ff9b::/96 end-user-prefix 2001:db8:12:3400::/56
+check_add "mode e" "mode=0" mode e
+check_add "dmr /32" "dmr=2001:db8:: dmr_len=32" dmr 2001:db8::/32
+check_add "dmr /64" "dmr=2001:db8:122:300:: dmr_len=64" \
+	dmr 2001:db8:122:300::/64
 check_add "ifid rfc" "ifid=0" ifid rfc
 check_add "ifid draft03" "ifid=1" ifid draft03
 check_add "hoplimit 1" "hoplimit=1" hoplimit 1
@@ -208,6 +215,19 @@ check_bad "end-user-prefix IPv4" 'IPV6_ADDRESS/LEN' \
 	end-user-prefix 192.0.2.0/24
 check_bad "ifid draft3" '"draft3" is wrong: ifid is "rfc" or "draft03"' \
 	ifid draft3
+check_bad "mode x" '"x" is wrong: mode is "e" \(MAP-E\) or "t" \(MAP-T\)' \
+	mode x
+check_bad "dmr /33 (not an RFC 6052 length)" \
+	'"64:ff9b::/33" is wrong: dmr length is 32, 40, 48, 56, 64 or 96' \
+	mode t dmr 64:ff9b::/33
+check_bad "dmr /128" 'dmr length is 32, 40, 48, 56, 64 or 96' dmr 64:ff9b::/128
+check_bad "dmr host bits" \
+	'host bits set beyond /96 \(the prefix is 64:ff9b::/96\)' \
+	dmr 64:ff9b::1/96
+check_bad "dmr without length" 'dmr needs a length' dmr 64:ff9b::
+check_bad "dmr IPv4" 'dmr is IPV6_ADDRESS/LEN' dmr 192.0.2.0/24
+check_bad "duplicate dmr" 'duplicate "dmr"' \
+	dmr 64:ff9b::/96 dmr 2001:db8::/32
 check_bad "dev unknown" 'Cannot find device "nosuch0"' dev nosuch0
 check_bad "hoplimit 0" '"0" is wrong: hoplimit is 1..255' hoplimit 0
 check_bad "hoplimit 256" '"256" is wrong: hoplimit is 1..255' hoplimit 256
@@ -301,7 +321,7 @@ log_test $? "help lists the fragment keywords" "missing:$missing"
 ce_attrs="role=0 br_addr=2001:db8::1 eu_prefix=2001:db8:12:3400:: eu_prefix_len=56 ifid=0 link=$lo_index hoplimit=64 tclass=256 encap_limit=256"
 ce_text="role ce br-addr 2001:db8::1 end-user-prefix 2001:db8:12:3400::/56 ifid rfc dev lo hoplimit 64 tclass inherit encaplimit none"
 ce_json='{"role": "ce", "br_addr": "2001:db8::1", "end_user_prefix": "2001:db8:12:3400::/56", "ifid": "rfc", "link": "lo", "hoplimit": 64, "tclass": "inherit", "encaplimit": "none"}'
-br_attrs="role=1 br_addr=2001:db8::ff ifid=1 link=0 hoplimit=255 tclass=46 encap_limit=0"
+br_attrs="role=1 br_addr=2001:db8::ff ifid=1 link=0 hoplimit=255 tclass=46 encap_limit=0 mode=0"
 br_text="role br br-addr 2001:db8::ff ifid draft03 hoplimit 255 tclass 0x2e encaplimit 0"
 br_json='{"role": "br", "br_addr": "2001:db8::ff", "ifid": "draft03", "hoplimit": 255, "tclass": 46, "encaplimit": 0}'
 # The fragment attributes: every word, and bounds.
@@ -314,6 +334,10 @@ br4_json='{"role": "br", "br_addr": "2001:db8::ff", "mtu_v6": 1400, "frag": "inn
 # Values this plugin has no word for (a newer kernel's) show as numbers.
 odd_attrs="frag_mode=2 v4_reassembly=7 frag_id=3 frag_max_entries=1048576 frag_timeout=1"
 odd_text="frag 2 v4-reassembly 7 frag-id 3 frag-entries 1048576 frag-timeout 1"
+# Mode T: the DMR instead of a BR address. Mode E, the default, unsaid.
+t_attrs="role=1 ifid=0 mode=1 dmr=2001:db8:122:300:: dmr_len=64"
+t_text="role br mode t dmr 2001:db8:122:300::/64 ifid rfc"
+t_json='{"role": "br", "mode": "t", "dmr": "2001:db8:122:300::/64", "ifid": "rfc"}'
 
 # shellcheck disable=SC2086 # the attribute lists are words on purpose
 if ! out=$(cc -O2 -Wall -Wextra -Werror -shared -fPIC \
@@ -321,7 +345,8 @@ if ! out=$(cc -O2 -Wall -Wextra -Werror -shared -fPIC \
    ! python3 "$dir/test-nlmsg.py" fake "$tmp/fake.nlmsg" \
 	mapetest0 4242 $ce_attrs -- mapetest1 4243 $br_attrs -- \
 	mapetest2 4244 -- mapetest3 4245 $ce3_attrs -- \
-	mapetest4 4246 $br4_attrs -- mapetest5 4247 $odd_attrs; then
+	mapetest4 4246 $br4_attrs -- mapetest5 4247 $odd_attrs -- \
+	mapetest6 4248 $t_attrs; then
 	log_test 1 "build the fake link dump" "$out"
 else
 	show()
@@ -370,7 +395,8 @@ for link in json.load(sys.stdin):
 		"sent \"$(cat "$tmp/data")\""
 	# shellcheck disable=SC2046
 	run_ip link add m1 type mape $(text_of mapetest1)
-	[ "$(cat "$tmp/data")" = "${br_attrs/ link=0/}" ]
+	b=${br_attrs/ link=0/}
+	[ "$(cat "$tmp/data")" = "${b/ mode=0/}" ]
 	log_test $? "BR output pastes back to the same attributes" \
 		"sent \"$(cat "$tmp/data")\""
 
@@ -385,6 +411,17 @@ for link in json.load(sys.stdin):
 	got=$(text_of mapetest5)
 	[ "$got" = "$odd_text" ]
 	log_test $? "ip -d link show: unknown values as numbers" "got \"$got\""
+	got=$(text_of mapetest6)
+	[ "$got" = "$t_text" ]
+	log_test $? "ip -d link show: mode t and its dmr" "got \"$got\""
+	got=$(json_of mapetest6)
+	[ "$got" = "$t_json" ]
+	log_test $? "ip -j -d link show: mode and dmr keys" "got $got"
+	# shellcheck disable=SC2046
+	run_ip link add m1 type mape $(text_of mapetest6)
+	[ "$(cat "$tmp/data")" = "$t_attrs" ]
+	log_test $? "mode t dmr ... pastes back the same" \
+		"sent \"$(cat "$tmp/data")\""
 	got=$(json_of mapetest3)
 	[ "$got" = "$ce3_json" ]
 	log_test $? "ip -j -d link show: fragment keys and types (words)" \

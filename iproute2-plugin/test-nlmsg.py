@@ -53,6 +53,9 @@ MAPE_ATTRS = {
     16: ("frag_max_held", "u32"),
     17: ("frag_timeout", "u32"),
     18: ("napt", "u8"),
+    19: ("mode", "u8"),
+    20: ("dmr", "in6"),
+    21: ("dmr_len", "u8"),
 }
 SIZES = {"u8": 1, "u16": 2, "u32": 4, "in6": 16}
 FMT = {"u8": "=B", "u16": "=H", "u32": "=I"}

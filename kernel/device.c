@@ -99,7 +99,9 @@ static int params_derive(struct mape_params *p, struct netlink_ext_ack *extack)
 	memset(&p->ce, 0, sizeof(p->ce));
 	memset(&p->local, 0, sizeof(p->local));
 	if (cfg->role == MAPE_ROLE_BR) {
-		p->local = cfg->br_addr;
+		/* Mode T receives by route, at no address of its own. */
+		if (cfg->mode == MAPE_MODE_E)
+			p->local = cfg->br_addr;
 		return 0;
 	}
 	if (!p->has_bmr || !cfg->has_eu)
@@ -108,7 +110,8 @@ static int params_derive(struct mape_params *p, struct netlink_ext_ack *extack)
 				cfg->ifid, &p->ce, extack))
 		return -EINVAL;
 	p->ce_valid = true;
-	p->local = p->ce.addr;
+	if (cfg->mode == MAPE_MODE_E)
+		p->local = p->ce.addr;
 	return 0;
 }
 
@@ -357,7 +360,8 @@ struct mape_dev *mape_dev_find_local(struct net *net,
 	list_for_each_entry_rcu(md, &mn->devs, list) {
 		const struct mape_params *p = rcu_dereference(md->params);
 
-		if (ipv6_addr_equal(&p->local, addr) &&
+		if (p->cfg.mode == MAPE_MODE_E &&
+		    ipv6_addr_equal(&p->local, addr) &&
 		    (p->cfg.role == MAPE_ROLE_BR || p->ce_valid) &&
 		    netif_running(md->dev)) {
 			*pp = p;
@@ -384,6 +388,7 @@ static bool br_addr_taken(struct net *net, const struct mape_dev *self,
 		const struct mape_params *p = rcu_dereference(md->params);
 
 		if (md != self && p->cfg.role == MAPE_ROLE_BR &&
+		    p->cfg.mode == MAPE_MODE_E &&
 		    ipv6_addr_equal(&p->cfg.br_addr, addr)) {
 			taken = true;
 			break;
@@ -574,6 +579,9 @@ static const struct nla_policy mape_policy[IFLA_MAPE_MAX + 1] = {
 	[IFLA_MAPE_FRAG_TIMEOUT] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &frag_timeout_range),
 	[IFLA_MAPE_NAPT]	  = NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_MAPE_MODE]	  = NLA_POLICY_MAX(NLA_U8, MAPE_MODE_T),
+	[IFLA_MAPE_DMR]		  = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[IFLA_MAPE_DMR_LEN]	  = NLA_POLICY_MAX(NLA_U8, 96),
 };
 
 static int mape_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -585,6 +593,26 @@ static int mape_validate(struct nlattr *tb[], struct nlattr *data[],
 		NL_SET_ERR_MSG(extack,
 			       "end-user prefix and its length go together");
 		return -EINVAL;
+	}
+	if (!!data[IFLA_MAPE_DMR] != !!data[IFLA_MAPE_DMR_LEN]) {
+		NL_SET_ERR_MSG(extack, "dmr and its length go together");
+		return -EINVAL;
+	}
+	if (data[IFLA_MAPE_DMR]) {
+		struct in6_addr a = nla_get_in6_addr(data[IFLA_MAPE_DMR]), m;
+		u8 len = nla_get_u8(data[IFLA_MAPE_DMR_LEN]);
+
+		if (!mape_6052_len_ok(len)) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_DMR_LEN],
+					    "dmr length is one of RFC 6052's: 32, 40, 48, 56, 64, 96");
+			return -EINVAL;
+		}
+		ipv6_addr_prefix(&m, &a, len);
+		if (!ipv6_addr_equal(&m, &a)) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_DMR],
+					    "dmr has bits set beyond its length");
+			return -EINVAL;
+		}
 	}
 	if (data[IFLA_MAPE_BR_ADDR]) {
 		struct in6_addr a = nla_get_in6_addr(data[IFLA_MAPE_BR_ADDR]);
@@ -608,8 +636,23 @@ static int mape_validate(struct nlattr *tb[], struct nlattr *data[],
 static int config_parse(struct net *net, struct mape_config *cfg,
 			struct nlattr *data[], struct netlink_ext_ack *extack)
 {
+	/* Each mode has its way out of the domain (RFC 7599 section 5.3). */
+	if (data[IFLA_MAPE_BR_ADDR] && cfg->mode == MAPE_MODE_T) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_BR_ADDR],
+				    "br-addr belongs to mode e; mode t has a dmr");
+		return -EINVAL;
+	}
+	if (data[IFLA_MAPE_DMR] && cfg->mode == MAPE_MODE_E) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_DMR],
+				    "dmr belongs to mode t");
+		return -EINVAL;
+	}
 	if (data[IFLA_MAPE_BR_ADDR])
 		cfg->br_addr = nla_get_in6_addr(data[IFLA_MAPE_BR_ADDR]);
+	if (data[IFLA_MAPE_DMR]) {
+		cfg->dmr = nla_get_in6_addr(data[IFLA_MAPE_DMR]);
+		cfg->dmr_len = nla_get_u8(data[IFLA_MAPE_DMR_LEN]);
+	}
 	if (data[IFLA_MAPE_EU_PREFIX]) {
 		struct in6_addr m;
 
@@ -721,7 +764,10 @@ static unsigned int underlay_mtu(struct net *net, const struct mape_config *cfg)
 		if (link)
 			mtu = link->mtu;
 	} else if (cfg->role == MAPE_ROLE_CE) {
-		struct flowi6 fl6 = { .daddr = cfg->br_addr };
+		struct flowi6 fl6 = {
+			.daddr = cfg->mode == MAPE_MODE_T ? cfg->dmr :
+							    cfg->br_addr,
+		};
 		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
 
 		if (!dst->error && dst->dev) {
@@ -774,6 +820,7 @@ static int mape_dev_newlink(struct net *net, struct net_device *dev,
 	struct mape_net *mn = net_generic(net, mape_net_id);
 	struct mape_dev *md = netdev_priv(dev);
 	struct mape_params *p;
+	u8 mode;
 	u32 mtu;
 	int ret;
 
@@ -781,9 +828,23 @@ static int mape_dev_newlink(struct net *net, struct net_device *dev,
 		NL_SET_ERR_MSG(extack, "role (ce or br) is required");
 		return -EINVAL;
 	}
-	if (!data[IFLA_MAPE_BR_ADDR]) {
+	mode = data[IFLA_MAPE_MODE] ? nla_get_u8(data[IFLA_MAPE_MODE]) :
+				      MAPE_MODE_E;
+	if (mode == MAPE_MODE_E && !data[IFLA_MAPE_BR_ADDR]) {
 		NL_SET_ERR_MSG(extack, "br-addr is required");
 		return -EINVAL;
+	}
+	if (mode == MAPE_MODE_T && !data[IFLA_MAPE_DMR]) {
+		NL_SET_ERR_MSG(extack, "mode t requires a dmr");
+		return -EINVAL;
+	}
+	/* The configuration is complete; its data path (xlat_pkt.c into
+	 * xmit and receive) is not wired yet.
+	 */
+	if (mode == MAPE_MODE_T) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_MODE],
+				    "mode t (MAP-T) is not available in this build yet");
+		return -EOPNOTSUPP;
 	}
 	if (!net_eq(net, dev_net(dev))) {
 		NL_SET_ERR_MSG(extack,
@@ -797,6 +858,7 @@ static int mape_dev_newlink(struct net *net, struct net_device *dev,
 	if (!p)
 		return -ENOMEM;
 	p->cfg.role = nla_get_u8(data[IFLA_MAPE_ROLE]);
+	p->cfg.mode = mode;
 	p->cfg.ifid = data[IFLA_MAPE_IFID] ? nla_get_u8(data[IFLA_MAPE_IFID]) :
 					     MAPE_IFID_RFC;
 	p->cfg.hoplimit = 64;
@@ -894,6 +956,13 @@ static int mape_changelink(struct net_device *dev, struct nlattr *tb[],
 		ret = -EOPNOTSUPP;
 		goto out;
 	}
+	if (data[IFLA_MAPE_MODE] &&
+	    nla_get_u8(data[IFLA_MAPE_MODE]) != old->cfg.mode) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_MODE],
+				    "mode cannot be changed; delete and recreate the device");
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
 	if (data[IFLA_MAPE_IFID] &&
 	    nla_get_u8(data[IFLA_MAPE_IFID]) != old->cfg.ifid) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_IFID],
@@ -966,6 +1035,9 @@ static size_t mape_get_size(const struct net_device *dev)
 	       nla_total_size(1) +			/* V4_REASSEMBLY */
 	       nla_total_size(1) +			/* FRAG_ID */
 	       nla_total_size(1) +			/* NAPT */
+	       nla_total_size(1) +			/* MODE */
+	       nla_total_size(sizeof(struct in6_addr)) +	/* DMR */
+	       nla_total_size(1) +			/* DMR_LEN */
 	       nla_total_size(4) * 3;		/* FRAG_MAX_*, TIMEOUT */
 }
 
@@ -982,7 +1054,7 @@ static int mape_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	rcu_read_unlock();
 
 	if (nla_put_u8(skb, IFLA_MAPE_ROLE, cfg->role) ||
-	    nla_put_in6_addr(skb, IFLA_MAPE_BR_ADDR, &cfg->br_addr) ||
+	    nla_put_u8(skb, IFLA_MAPE_MODE, cfg->mode) ||
 	    nla_put_u8(skb, IFLA_MAPE_IFID, cfg->ifid) ||
 	    nla_put_u32(skb, IFLA_MAPE_LINK, cfg->link) ||
 	    nla_put_u8(skb, IFLA_MAPE_HOPLIMIT, cfg->hoplimit) ||
@@ -998,6 +1070,11 @@ static int mape_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	if (nla_put_u32(skb, IFLA_MAPE_FRAG_MAX_ENTRIES, l.max_entries) ||
 	    nla_put_u32(skb, IFLA_MAPE_FRAG_MAX_HELD, l.max_held) ||
 	    nla_put_u32(skb, IFLA_MAPE_FRAG_TIMEOUT, l.timeout_ms))
+		return -EMSGSIZE;
+	if (cfg->mode == MAPE_MODE_E ?
+	    nla_put_in6_addr(skb, IFLA_MAPE_BR_ADDR, &cfg->br_addr) :
+	    nla_put_in6_addr(skb, IFLA_MAPE_DMR, &cfg->dmr) ||
+	    nla_put_u8(skb, IFLA_MAPE_DMR_LEN, cfg->dmr_len))
 		return -EMSGSIZE;
 	if (cfg->has_eu &&
 	    (nla_put_in6_addr(skb, IFLA_MAPE_EU_PREFIX, &cfg->eu_prefix) ||

@@ -21,6 +21,9 @@ struct mape_config {
 	u8 eu_len;
 	bool has_eu;
 	u8 role;		/* enum mape_role */
+	u8 mode;		/* enum mape_mode */
+	struct in6_addr dmr;	/* mode T: the Default Mapping Rule */
+	u8 dmr_len;
 	u8 ifid;		/* enum mape_ifid */
 	u8 hoplimit;
 	u16 tclass;		/* 0..255 or MAPE_TCLASS_INHERIT */
@@ -151,9 +154,17 @@ void mape_device_uninit(void);
 #define MAPE_HLEN	(sizeof(struct ipv6hdr))
 #define MAPE_ENCLIM_LEN	8
 
-/* Outer header: what the IPv4 MTU loses to the IPv6 one. */
+/*
+ * What the IPv4 MTU loses to the IPv6 one: the outer header in mode E; in
+ * mode T the header's growth, a Fragment header's included, so that a
+ * translated fragment fits too.
+ */
+#define MAPE_XLAT_GROWTH	(sizeof(struct ipv6hdr) + 8 - 20)
+
 static inline unsigned int mape_encap_overhead(const struct mape_config *cfg)
 {
+	if (cfg->mode == MAPE_MODE_T)
+		return MAPE_XLAT_GROWTH;
 	return MAPE_HLEN +
 	       (cfg->encap_limit != MAPE_ENCAP_LIMIT_NONE ? MAPE_ENCLIM_LEN : 0);
 }

@@ -375,8 +375,12 @@ static int fill_domain(struct sk_buff *skb, struct mape_dev *md, u32 portid,
 	p = rcu_dereference(md->params);
 	if (put_dev(skb, md) ||
 	    nla_put_u8(skb, MAPE_A_ROLE, p->cfg.role) ||
+	    nla_put_u8(skb, MAPE_A_MODE, p->cfg.mode) ||
 	    nla_put_u8(skb, MAPE_A_IFID, p->cfg.ifid) ||
-	    nla_put_in6_addr(skb, MAPE_A_BR_ADDR, &p->cfg.br_addr) ||
+	    (p->cfg.mode == MAPE_MODE_E ?
+	     nla_put_in6_addr(skb, MAPE_A_BR_ADDR, &p->cfg.br_addr) :
+	     nla_put_in6_addr(skb, MAPE_A_DMR, &p->cfg.dmr) ||
+	     nla_put_u8(skb, MAPE_A_DMR_LEN, p->cfg.dmr_len)) ||
 	    nla_put_u32(skb, MAPE_A_RULE_COUNT, READ_ONCE(md->rules.count)) ||
 	    (p->has_bmr && put_rule(skb, &p->bmr, MAPE_RULE_BMR)) ||
 	    (p->ce_valid && put_ce(skb, &p->ce, -1)))

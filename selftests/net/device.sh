@@ -54,6 +54,8 @@ check_eq "  MTU 1400" "$(ip -j link show m1 | jq '.[0].mtu')" 1400
 before=$(info m1)
 check_fail "role is immutable" "role cannot be changed" ip link set m1 type mape role br
 check_fail "ifid is immutable" "ifid cannot be changed" ip link set m1 type mape ifid rfc
+check_fail "mode is immutable" "mode cannot be changed" \
+	ip link set m1 type mape mode t
 check "same role again is fine" ip link set m1 type mape role ce
 check_fail "a BR has no end-user prefix" "BR has no end-user prefix" \
 	ip link set m0 type mape end-user-prefix 2001:db8::/56
@@ -67,6 +69,14 @@ check_eq "refused changes left the device as it was" "$(info m1)" "$before"
 
 check_fail "role is required" "role" ip link add m9 type mape br-addr 2001:db8::1
 check_fail "br-addr is required" "br-addr is required" ip link add m9 type mape role ce
+check_eq "mapctl show: mode e by default" \
+	"$(mapctl -j show dev m1 | jq -r '.[0].mode')" e
+check_fail "dmr belongs to mode t" "dmr belongs to mode t" \
+	ip link add m9 type mape role br br-addr 2001:db8::1 dmr 64:ff9b::/96
+check_fail "mode t requires a dmr" "mode t requires a dmr" \
+	ip link add m9 type mape role br mode t
+check_fail "mode t: not in this build yet" "not available in this build" \
+	ip link add m9 type mape role br mode t dmr 64:ff9b::/96
 check_fail "br-addr must be unicast" "global unicast" \
 	ip link add m9 type mape role br br-addr ff02::1
 check_fail "unknown option is refused, naming it" 'unknown option "bogus"' \

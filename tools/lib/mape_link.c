@@ -20,6 +20,7 @@ void mape_link_usage(FILE *f)
 {
 	fprintf(f,
 		"role {ce|br} br-addr ADDR [ end-user-prefix PREFIX ]\n"
+		"	| role {ce|br} mode t dmr DMR [ end-user-prefix PREFIX ]\n"
 		"		[ ifid {rfc|draft03} ] [ dev UNDERLAY ] [ hoplimit HLIM ]\n"
 		"		[ tclass TCLASS ] [ encaplimit ELIM ] [ mtu MTU ]\n"
 		"		[ mtu-v6 MTU6 ] [ frag {outer|inner} ]\n"
@@ -29,6 +30,10 @@ void mape_link_usage(FILE *f)
 		"\n"
 		"Where:	ADDR	:= IPV6_ADDRESS (on a CE the BR's, on a BR its own)\n"
 		"	PREFIX	:= IPV6_ADDRESS/LEN, host bits zero (CE only)\n"
+		"	mode e	:= MAP-E, encapsulation (default); mode t := MAP-T,\n"
+		"		   translation, IPv4 outside the domain in the DMR\n"
+		"	DMR	:= IPV6_ADDRESS/LEN, LEN one of RFC 6052's:\n"
+		"		   32, 40, 48, 56, 64, 96\n"
 		"	HLIM	:= 1..255 (default %d)\n"
 		"	TCLASS	:= { inherit | 0..255 | 0x00..0xff } (default inherit)\n"
 		"	ELIM	:= { none | 0..255 } (default none)\n"
@@ -41,7 +46,7 @@ void mape_link_usage(FILE *f)
 		"	napt on: a CE's NAPT44 into its whole port set (mape_nat)\n"
 		"	N	:= 0..1048576 (entries 1..), MS := 1..60000: virtual\n"
 		"		   reassembly limits (default: the module's)\n"
-		"	ifid defaults to rfc; role and ifid cannot change later.\n",
+		"	ifid defaults to rfc; role, mode and ifid cannot change later.\n",
 		DEFAULT_HOPLIMIT);
 }
 
@@ -121,51 +126,92 @@ static enum mape_link_status add_br_addr(const struct mape_link_writer *w,
 	return put(w, IFLA_MAPE_BR_ADDR, &addr, sizeof(addr));
 }
 
-static enum mape_link_status add_eu_prefix(const struct mape_link_writer *w,
-					   const char *arg,
-					   struct mape_link_error *err)
+/*
+ * IPV6_ADDRESS/LEN for keyword name, LEN 0..128, no bit set beyond LEN;
+ * the caller checks LEN further.
+ */
+static enum mape_link_status parse_prefix(const char *name, const char *arg,
+					  struct in6_addr *addr,
+					  unsigned long *len,
+					  struct mape_link_error *err)
 {
-	static const char *const syntax =
-		"end-user-prefix is IPV6_ADDRESS/LEN, LEN 0..128";
 	char buf[INET6_ADDRSTRLEN + 5], *slash;
-	struct in6_addr addr, masked;
-	enum mape_link_status st;
-	unsigned long len;
+	struct in6_addr masked;
 	int i;
 
 	if (strlen(arg) >= sizeof(buf))
-		return invalid(err, syntax);
+		goto syntax;
 	strcpy(buf, arg);
 	slash = strchr(buf, '/');
-	if (!slash)
-		return invalid(err,
-			       "end-user-prefix needs a length: IPV6_ADDRESS/LEN");
+	if (!slash) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "%s needs a length: IPV6_ADDRESS/LEN", name);
+		return MAPE_LINK_INVALID;
+	}
 	*slash = '\0';
-	if (inet_pton(AF_INET6, buf, &addr) != 1 ||
-	    !parse_uint(slash + 1, 0, 128, &len))
-		return invalid(err, syntax);
+	if (inet_pton(AF_INET6, buf, addr) != 1 ||
+	    !parse_uint(slash + 1, 0, 128, len))
+		goto syntax;
 
-	masked = addr;
+	masked = *addr;
 	for (i = 0; i < 16; i++) {
-		int keep = (int)len - 8 * i;
+		int keep = (int)*len - 8 * i;
 
 		if (keep <= 0)
 			masked.s6_addr[i] = 0;
 		else if (keep < 8)
 			masked.s6_addr[i] &= 0xff << (8 - keep);
 	}
-	if (memcmp(&masked, &addr, sizeof(addr))) {
+	if (memcmp(&masked, addr, sizeof(*addr))) {
 		inet_ntop(AF_INET6, &masked, buf, sizeof(buf));
 		snprintf(err->msg, sizeof(err->msg),
 			 "host bits set beyond /%lu (the prefix is %s/%lu)",
-			 len, buf, len);
+			 *len, buf, *len);
 		return MAPE_LINK_INVALID;
 	}
+	return MAPE_LINK_OK;
+syntax:
+	snprintf(err->msg, sizeof(err->msg),
+		 "%s is IPV6_ADDRESS/LEN, LEN 0..128", name);
+	return MAPE_LINK_INVALID;
+}
 
-	st = put(w, IFLA_MAPE_EU_PREFIX, &addr, sizeof(addr));
+static enum mape_link_status add_eu_prefix(const struct mape_link_writer *w,
+					   const char *arg,
+					   struct mape_link_error *err)
+{
+	struct in6_addr addr;
+	enum mape_link_status st;
+	unsigned long len;
+
+	st = parse_prefix("end-user-prefix", arg, &addr, &len, err);
+	if (st == MAPE_LINK_OK)
+		st = put(w, IFLA_MAPE_EU_PREFIX, &addr, sizeof(addr));
 	if (st != MAPE_LINK_OK)
 		return st;
 	return put_u8(w, IFLA_MAPE_EU_PREFIX_LEN, len);
+}
+
+/* RFC 6052 section 2.2: the prefix lengths an IPv4 address embeds in. */
+static enum mape_link_status add_dmr(const struct mape_link_writer *w,
+				     const char *arg,
+				     struct mape_link_error *err)
+{
+	struct in6_addr addr;
+	enum mape_link_status st;
+	unsigned long len;
+
+	st = parse_prefix("dmr", arg, &addr, &len, err);
+	if (st != MAPE_LINK_OK)
+		return st;
+	if (len != 32 && len != 40 && len != 48 && len != 56 && len != 64 &&
+	    len != 96)
+		return invalid(err,
+			       "dmr length is 32, 40, 48, 56, 64 or 96 (RFC 6052)");
+	st = put(w, IFLA_MAPE_DMR, &addr, sizeof(addr));
+	if (st != MAPE_LINK_OK)
+		return st;
+	return put_u8(w, IFLA_MAPE_DMR_LEN, len);
 }
 
 static enum mape_link_status add_link(const struct mape_link_writer *w,
@@ -241,7 +287,10 @@ static const struct keyword {
 } keywords[] = {
 	{ .keyword = "role", .type = IFLA_MAPE_ROLE, .words = { "ce", "br" },
 	  .msg = "role is \"ce\" or \"br\"" },
+	{ .keyword = "mode", .type = IFLA_MAPE_MODE, .words = { "e", "t" },
+	  .msg = "mode is \"e\" (MAP-E) or \"t\" (MAP-T)" },
 	{ .keyword = "br-addr", .add = add_br_addr },
+	{ .keyword = "dmr", .add = add_dmr },
 	{ .keyword = "end-user-prefix", .add = add_eu_prefix },
 	{ .keyword = "ifid", .type = IFLA_MAPE_IFID,
 	  .words = { "rfc", "draft03" },
@@ -418,10 +467,25 @@ void mape_link_print(const struct mape_link_attr a[IFLA_MAPE_MAX + 1],
 	unsigned int v;
 
 	print_word(p, a, IFLA_MAPE_ROLE, "role", "role %s ", "role %u ");
+	/* Mode E, the default, is left out: outputs from before MAP-T
+	 * stay as they were, and paste back the same.
+	 */
+	at = attr_of(a, IFLA_MAPE_MODE, sizeof(uint8_t));
+	if (at && attr_u8(at) != MAPE_MODE_E)
+		print_word(p, a, IFLA_MAPE_MODE, "mode", "mode %s ",
+			   "mode %u ");
 
 	at = attr_of(a, IFLA_MAPE_BR_ADDR, sizeof(struct in6_addr));
 	if (at && inet_ntop(AF_INET6, at->data, buf, sizeof(buf)))
 		p->string(p->ctx, "br_addr", "br-addr %s ", buf, true);
+
+	at = attr_of(a, IFLA_MAPE_DMR, sizeof(struct in6_addr));
+	len = attr_of(a, IFLA_MAPE_DMR_LEN, sizeof(uint8_t));
+	if (at && len && inet_ntop(AF_INET6, at->data, buf, sizeof(buf))) {
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%u",
+			 attr_u8(len));
+		p->string(p->ctx, "dmr", "dmr %s ", buf, true);
+	}
 
 	at = attr_of(a, IFLA_MAPE_EU_PREFIX, sizeof(struct in6_addr));
 	len = attr_of(a, IFLA_MAPE_EU_PREFIX_LEN, sizeof(uint8_t));

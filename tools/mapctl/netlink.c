@@ -251,6 +251,9 @@ static const char *const attr_names[MAPE_A_MAX + 1] = {
 	[MAPE_A_LOOKUP_PORT] = "MAPE_A_LOOKUP_PORT",
 	[MAPE_A_LOOKUP_IPV6] = "MAPE_A_LOOKUP_IPV6",
 	[MAPE_A_STATS] = "MAPE_A_STATS",
+	[MAPE_A_MODE] = "MAPE_A_MODE",
+	[MAPE_A_DMR] = "MAPE_A_DMR",
+	[MAPE_A_DMR_LEN] = "MAPE_A_DMR_LEN",
 };
 
 static const char *const rule_attr_names[MAPE_RULE_A_MAX + 1] = {
@@ -552,6 +555,9 @@ static const struct nla_policy attr_policy[MAPE_A_MAX + 1] = {
 	[MAPE_A_LOOKUP_PORT] = { .type = NLA_U16 },
 	[MAPE_A_LOOKUP_IPV6] = { .minlen = sizeof(struct in6_addr) },
 	[MAPE_A_STATS] = { .type = NLA_NESTED },
+	[MAPE_A_MODE] = { .type = NLA_U8 },
+	[MAPE_A_DMR] = { .minlen = sizeof(struct in6_addr) },
+	[MAPE_A_DMR_LEN] = { .type = NLA_U8 },
 };
 
 /*

@@ -34,6 +34,32 @@ static const char *role_name(struct nlattr *a, char buf[16])
 	return buf;
 }
 
+static const char *mode_name(struct nlattr *a, char buf[16])
+{
+	u8 mode = nla_get_u8(a);
+
+	if (mode == MAPE_MODE_E)
+		return "e";
+	if (mode == MAPE_MODE_T)
+		return "t";
+	snprintf(buf, 16, "%u", mode);
+	return buf;
+}
+
+/* "PREFIX/LEN" of mode T's DMR; false in mode E. */
+static bool dmr_text(struct nlattr **tb, char out[INET6_ADDRSTRLEN + 4])
+{
+	char b6[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+
+	if (!tb[MAPE_A_DMR] || !tb[MAPE_A_DMR_LEN])
+		return false;
+	memcpy(&a, nla_data(tb[MAPE_A_DMR]), sizeof(a));
+	snprintf(out, INET6_ADDRSTRLEN + 4, "%s/%u", format_ipv6(&a, b6),
+		 nla_get_u8(tb[MAPE_A_DMR_LEN]));
+	return true;
+}
+
 static const char *ifid_name(struct nlattr *a, char buf[16])
 {
 	u8 ifid = nla_get_u8(a);
@@ -93,6 +119,18 @@ static void needs_address(const char *dev, const struct in6_addr *a)
 	puts(has_address(dev, a) ? "  # present" : "");
 }
 
+/*
+ * Mode T receives by route, at no address of its own (which would take
+ * the translated traffic away to local sockets): a CE its MAP address, a
+ * BR the DMR.
+ */
+static void needs_route(const char *dev, const char *prefix)
+{
+	printf("needs: ip -6 route add %s dev ", prefix);
+	print_shell_word(dev);
+	putchar('\n');
+}
+
 /* Where the devices of one show go. */
 struct out {
 	bool json;
@@ -104,7 +142,8 @@ static void text(struct nlattr **tb, const struct mape_rule *bmr,
 		 bool have_ce, const struct mape_ce *ce)
 {
 	const char *dev = mapctl_nl_dev(tb);
-	char b6[INET6_ADDRSTRLEN], buf[16];
+	char b6[INET6_ADDRSTRLEN], buf[16], dmr[INET6_ADDRSTRLEN + 4];
+	bool mode_t = dmr_text(tb, dmr);
 	struct in6_addr br;
 
 	printf("%-*s%s\n", TEXT_INDENT, "dev", dev);
@@ -114,9 +153,14 @@ static void text(struct nlattr **tb, const struct mape_rule *bmr,
 	if (tb[MAPE_A_ROLE])
 		printf("%-*s%s\n", TEXT_INDENT, "role",
 		       role_name(tb[MAPE_A_ROLE], buf));
+	if (tb[MAPE_A_MODE])
+		printf("%-*s%s\n", TEXT_INDENT, "mode",
+		       mode_name(tb[MAPE_A_MODE], buf));
 	if (tb[MAPE_A_IFID])
 		printf("%-*s%s\n", TEXT_INDENT, "ifid",
 		       ifid_name(tb[MAPE_A_IFID], buf));
+	if (mode_t)
+		printf("%-*s%s\n", TEXT_INDENT, "dmr", dmr);
 	if (tb[MAPE_A_BR_ADDR]) {
 		memcpy(&br, nla_data(tb[MAPE_A_BR_ADDR]), sizeof(br));
 		printf("%-*s%s\n", TEXT_INDENT, "br-addr",
@@ -134,10 +178,18 @@ static void text(struct nlattr **tb, const struct mape_rule *bmr,
 
 	if (!tb[MAPE_A_ROLE])
 		return;
-	if (nla_get_u8(tb[MAPE_A_ROLE]) == MAPE_ROLE_BR && tb[MAPE_A_BR_ADDR])
+	if (nla_get_u8(tb[MAPE_A_ROLE]) == MAPE_ROLE_BR && mode_t)
+		needs_route(dev, dmr);
+	else if (nla_get_u8(tb[MAPE_A_ROLE]) == MAPE_ROLE_BR &&
+		 tb[MAPE_A_BR_ADDR])
 		needs_address(dev, &br);
 	else if (nla_get_u8(tb[MAPE_A_ROLE]) != MAPE_ROLE_CE)
 		return;
+	else if (have_ce && mode_t) {
+		snprintf(dmr, sizeof(dmr), "%s/128",
+			 format_ipv6(&ce->addr, b6));
+		needs_route(dev, dmr);
+	}
 	else if (have_ce)
 		needs_address(dev, &ce->addr);
 	else
@@ -148,7 +200,7 @@ static void text(struct nlattr **tb, const struct mape_rule *bmr,
 static void json(struct json *j, struct nlattr **tb, const struct mape_rule *bmr,
 		 u8 bmr_type, bool have_ce, const struct mape_ce *ce)
 {
-	char b6[INET6_ADDRSTRLEN], buf[16];
+	char b6[INET6_ADDRSTRLEN], buf[16], dmr[INET6_ADDRSTRLEN + 4];
 	struct in6_addr br;
 
 	json_object(j, NULL);
@@ -157,8 +209,12 @@ static void json(struct json *j, struct nlattr **tb, const struct mape_rule *bmr
 		json_uint(j, "ifindex", nla_get_u32(tb[MAPE_A_IFINDEX]));
 	if (tb[MAPE_A_ROLE])
 		json_string(j, "role", role_name(tb[MAPE_A_ROLE], buf));
+	if (tb[MAPE_A_MODE])
+		json_string(j, "mode", mode_name(tb[MAPE_A_MODE], buf));
 	if (tb[MAPE_A_IFID])
 		json_string(j, "ifid", ifid_name(tb[MAPE_A_IFID], buf));
+	if (dmr_text(tb, dmr))
+		json_string(j, "dmr", dmr);
 	if (tb[MAPE_A_BR_ADDR]) {
 		memcpy(&br, nla_data(tb[MAPE_A_BR_ADDR]), sizeof(br));
 		json_string(j, "br_addr", format_ipv6(&br, b6));

@@ -13,7 +13,8 @@
  * ----------------------------------------------------------
  *
  *   IFLA_MAPE_ROLE          u8, enum mape_role. Required. Immutable.
- *   IFLA_MAPE_BR_ADDR       16 bytes, IPv6. Required. On a CE the BR's
+ *   IFLA_MAPE_BR_ADDR       16 bytes, IPv6. Required in mode E, refused
+ *                           in mode T (IFLA_MAPE_DMR). On a CE the BR's
  *                           address (the rule for destinations outside the
  *                           domain); on a BR its own softwire address.
  *   IFLA_MAPE_EU_PREFIX     16 bytes, IPv6; CE only: the end-user
@@ -70,6 +71,15 @@
  *                           their ceiling (the host's bound on what such
  *                           a namespace's root can make a device hold).
  *
+ *   IFLA_MAPE_MODE          u8, enum mape_mode, default MAPE_MODE_E.
+ *                           Immutable. In mode T there is no BR address:
+ *   IFLA_MAPE_DMR           16 bytes, IPv6; mode T only, and required
+ *   IFLA_MAPE_DMR_LEN       u8: 32, 40, 48, 56, 64 or 96: the Default
+ *                           Mapping Rule's prefix (RFC 7599 section 5.3),
+ *                           in which IPv4 addresses outside the domain
+ *                           are embedded as RFC 6052 says (bits 64-71,
+ *                           the u octet, zero).
+ *
  * All but the immutable ones change with RTM_NEWLINK on an existing device
  * (ip link set ... type mape ...); the device MTU is IFLA_MTU.
  *
@@ -106,7 +116,9 @@
  *                        MAPE_A_RULE; without a device, every mape device of
  *                        the namespace.
  *   MAPE_CMD_DOMAIN_GET  do or dump: MAPE_A_IFINDEX, MAPE_A_IFNAME,
- *                        MAPE_A_ROLE, MAPE_A_IFID, MAPE_A_BR_ADDR,
+ *                        MAPE_A_ROLE, MAPE_A_MODE, MAPE_A_IFID,
+ *                        MAPE_A_BR_ADDR (mode E) or MAPE_A_DMR and
+ *                        MAPE_A_DMR_LEN (mode T),
  *                        MAPE_A_RULE_COUNT and, for a CE with a BMR,
  *                        MAPE_A_CE (nested MAPE_CE_A_*: the CE's own IPv4
  *                        address or prefix, PSID, port set, end-user prefix
@@ -142,6 +154,12 @@ enum mape_role {
 	MAPE_ROLE_BR = 1,
 };
 
+/* MAP-E (RFC 7597): IPv4 in IPv6; MAP-T (RFC 7599): IPv4 translated. */
+enum mape_mode {
+	MAPE_MODE_E = 0,
+	MAPE_MODE_T = 1,
+};
+
 /* RFC 2473 section 7.2: fragment the outer IPv6 packet (the tunnel's
  * own fragmentation), or fragment the IPv4 packet before encapsulating
  * each piece, so that no IPv6 fragment crosses the domain.
@@ -174,6 +192,9 @@ enum {
 	IFLA_MAPE_FRAG_MAX_HELD,
 	IFLA_MAPE_FRAG_TIMEOUT,
 	IFLA_MAPE_NAPT,
+	IFLA_MAPE_MODE,
+	IFLA_MAPE_DMR,
+	IFLA_MAPE_DMR_LEN,
 	__IFLA_MAPE_MAX
 };
 
@@ -208,6 +229,9 @@ enum mape_attr {
 	MAPE_A_LOOKUP_IPV6,	/* 16 bytes */
 	MAPE_A_STATS,		/* nested, u64 per enum mape_stat */
 	MAPE_A_PAD,
+	MAPE_A_MODE,		/* u8, enum mape_mode */
+	MAPE_A_DMR,		/* 16 bytes, mode T */
+	MAPE_A_DMR_LEN,		/* u8, mode T */
 	__MAPE_A_MAX
 };
 
