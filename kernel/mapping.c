@@ -473,6 +473,16 @@ int mape_6052_embed(const struct in6_addr *prefix, u8 len, __be32 addr,
 }
 
 /* The IPv4 address inside addr; the u octet and the suffix are not read. */
+__be32 mape_iid_ipv4(const struct in6_addr *addr, enum mape_ifid ifid)
+{
+	/* 16 zero bits, or 8, after the 64-bit prefix part. */
+	unsigned int at = ifid == MAPE_IFID_DRAFT03 ? 9 : 10;
+	__be32 v;
+
+	memcpy(&v, &addr->s6_addr[at], sizeof(v));
+	return v;
+}
+
 int mape_6052_extract(const struct in6_addr *addr, u8 len, __be32 *out)
 {
 	u8 *v4 = (u8 *)out;

@@ -132,6 +132,13 @@ int mape_6052_embed(const struct in6_addr *prefix, u8 len, __be32 addr,
 int mape_6052_extract(const struct in6_addr *addr, u8 len, __be32 *out);
 
 /*
+ * The IPv4 address a MAP address carries in its interface identifier (RFC
+ * 7597 section 6, or the draft-03 layout): what a MAP-T translator reads
+ * from a CE's address, to be checked against the rules by the caller.
+ */
+__be32 mape_iid_ipv4(const struct in6_addr *addr, enum mape_ifid ifid);
+
+/*
  * RFC 7597 section 8.3.3: an IPv4 identifier inside the CE's PSID-derived
  * set: id's low bits fill the A and j fields around the PSID.
  */

@@ -525,6 +525,28 @@ static void mapping_frag_id(struct kunit *test)
 }
 
 /* RFC 6052 section 2.4: 192.0.2.33 under each prefix length. */
+/*
+ * The IPv4 address in a MAP address's interface identifier: RFC 7597
+ * appendix A, example 1's CE, 2001:db8:12:3400:0:c000:212:34 (192.0.2.18,
+ * PSID 0x34), and the same CE in draft-03's layout.
+ */
+static void mapping_iid_ipv4(struct kunit *test)
+{
+	static const struct in6_addr rfc = { .s6_addr = {
+		0x20, 0x01, 0x0d, 0xb8, 0x00, 0x12, 0x34, 0x00,
+		0x00, 0x00, 0xc0, 0x00, 0x02, 0x12, 0x00, 0x34 } };
+	static const struct in6_addr draft = { .s6_addr = {
+		0x20, 0x01, 0x0d, 0xb8, 0x00, 0x12, 0x34, 0x00,
+		0x00, 0xc0, 0x00, 0x02, 0x12, 0x00, 0x34, 0x00 } };
+
+	KUNIT_EXPECT_EQ(test, mape_iid_ipv4(&rfc, MAPE_IFID_RFC),
+			htonl(0xc0000212));
+	KUNIT_EXPECT_EQ(test, mape_iid_ipv4(&draft, MAPE_IFID_DRAFT03),
+			htonl(0xc0000212));
+	KUNIT_EXPECT_NE(test, mape_iid_ipv4(&rfc, MAPE_IFID_DRAFT03),
+			htonl(0xc0000212));
+}
+
 static void mapping_rfc6052(struct kunit *test)
 {
 	static const struct {
@@ -591,6 +613,7 @@ static struct kunit_case mapping_cases[] = {
 	KUNIT_CASE(mapping_partition),
 	KUNIT_CASE(mapping_frag_id),
 	KUNIT_CASE(mapping_rfc6052),
+	KUNIT_CASE(mapping_iid_ipv4),
 	{}
 };
 

@@ -406,18 +406,18 @@ lookup dev m0 ipv4 192.0.2.18 port 80" \
 	run -j stats
 	expect_jq "fake: -j stats: counters in enum order, unknown as counter_N" \
 		'.[0] | keys_unsorted' \
-		'["dev","ifindex","encaps","encap_bytes","decaps","decap_bytes","decap_spoof","decap_wrong_dst","icmp_encap_errors","icmp_decap_errors","unsupported_protocol","v6_mtu_errors","no_rule","port_set","no_route","v4_fragment_drops","v4_reassembled","v6_reassembled","v6_fragment_drops","header_errors","v4_fragments_released","v4_fragment_expiries","v4_fragment_overflows","icmp_relayed","v6_fragmented","v4_fragmented","napt_translations","napt_exhausted","v4_segmented","tx_not_ipv4","counter_28"]'
+		'["dev","ifindex","encaps","encap_bytes","decaps","decap_bytes","decap_spoof","decap_wrong_dst","icmp_encap_errors","icmp_decap_errors","unsupported_protocol","v6_mtu_errors","no_rule","port_set","no_route","v4_fragment_drops","v4_reassembled","v6_reassembled","v6_fragment_drops","header_errors","v4_fragments_released","v4_fragment_expiries","v4_fragment_overflows","icmp_relayed","v6_fragmented","v4_fragmented","napt_translations","napt_exhausted","v4_segmented","tx_not_ipv4","xlat_untranslatable","xlat_udp_zero_checksum","xlat_source_route","xlat_ext_header","xlat_icmp_fragments","counter_33"]'
 	BATCH_OPTS=-j batch "stats
 stats dev br0"
 	expect_jq "fake: -j stats: values, the pad attribute skipped" \
-		'[.[] | [.dev, .encaps, .no_route, .header_errors, .counter_28]]' \
+		'[.[] | [.dev, .encaps, .no_route, .header_errors, .counter_33]]' \
 		'[["m0",1005,13005,18005,42],["br0",1006,13006,18006,42],["a\"b\\c",1007,13007,18007,42]]
 [["br0",1006,13006,18006,42]]'
 	run stats dev m0
 	[ $rc -eq 0 ] && [ "$(head -1 <<<"$out")" = "dev m0" ] &&
 		[ "$(sed -n 2p <<<"$out" | tr -s ' ')" = "encaps 1005" ] &&
-		[ "$(sed -n '$p' <<<"$out" | tr -s ' ')" = "counter_28 42" ] &&
-		[ "$(wc -l <<<"$out")" = 30 ]
+		[ "$(sed -n '$p' <<<"$out" | tr -s ' ')" = "counter_33 42" ] &&
+		[ "$(wc -l <<<"$out")" = 35 ]
 	log_test $? "fake: stats: name value lines" "$cmd" "exit $rc: $err" "$out"
 
 	# An error in the middle of a dump comes in NLMSG_DONE.

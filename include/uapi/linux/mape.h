@@ -339,6 +339,24 @@ enum mape_stat {
 					 * multicast chatter): dropped, also
 					 * counted as tx_dropped
 					 */
+	/* Mode T (RFC 7915), packets not translated: */
+	MAPE_STAT_XLAT_UNTRANSLATABLE,	/* ICMP messages the tables of
+					 * sections 4.2 and 5.2 drop, or an
+					 * error whose quoted packet has no
+					 * name in the domain
+					 */
+	MAPE_STAT_XLAT_UDP_ZERO_CSUM,	/* UDP checksum 0: an IPv4 fragment
+					 * (4.5), or any from IPv6
+					 */
+	MAPE_STAT_XLAT_SOURCE_ROUTE,	/* IPv4 with a source route option
+					 * (4.1): ICMP sent
+					 */
+	MAPE_STAT_XLAT_EXT_HEADER,	/* IPv6 routing header with segments
+					 * left (5.1): ICMPv6 sent
+					 */
+	MAPE_STAT_XLAT_ICMP_FRAGMENTS,	/* ICMP messages in fragments, whose
+					 * checksum needs the whole message
+					 */
 	__MAPE_STAT_MAX
 };
 
@@ -378,6 +396,11 @@ enum mape_stat {
 	[MAPE_STAT_NAPT_EXHAUSTED] = "napt_exhausted",			\
 	[MAPE_STAT_V4_SEGMENTED] = "v4_segmented",			\
 	[MAPE_STAT_TX_NOT_IPV4] = "tx_not_ipv4",			\
+	[MAPE_STAT_XLAT_UNTRANSLATABLE] = "xlat_untranslatable",	\
+	[MAPE_STAT_XLAT_UDP_ZERO_CSUM] = "xlat_udp_zero_checksum",	\
+	[MAPE_STAT_XLAT_SOURCE_ROUTE] = "xlat_source_route",		\
+	[MAPE_STAT_XLAT_EXT_HEADER] = "xlat_ext_header",		\
+	[MAPE_STAT_XLAT_ICMP_FRAGMENTS] = "xlat_icmp_fragments",	\
 }
 
 #endif /* _UAPI_LINUX_MAPE_H */
