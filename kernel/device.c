@@ -838,14 +838,6 @@ static int mape_dev_newlink(struct net *net, struct net_device *dev,
 		NL_SET_ERR_MSG(extack, "mode t requires a dmr");
 		return -EINVAL;
 	}
-	/* The configuration is complete; its data path (xlat_pkt.c into
-	 * xmit and receive) is not wired yet.
-	 */
-	if (mode == MAPE_MODE_T) {
-		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_MODE],
-				    "mode t (MAP-T) is not available in this build yet");
-		return -EOPNOTSUPP;
-	}
 	if (!net_eq(net, dev_net(dev))) {
 		NL_SET_ERR_MSG(extack,
 			       "create the device in the namespace of its underlay");

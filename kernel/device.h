@@ -155,22 +155,26 @@ void mape_device_uninit(void);
 #define MAPE_ENCLIM_LEN	8
 
 /*
- * What the IPv4 MTU loses to the IPv6 one: the outer header in mode E; in
- * mode T the header's growth, a Fragment header's included, so that a
- * translated fragment fits too.
+ * What the device's MTU loses to the IPv6 one: the outer header in mode
+ * E. Nothing in mode T, whose device also takes in the IPv6 packets it
+ * translates: its transmit keeps the IPv4 limit itself.
  */
-#define MAPE_XLAT_GROWTH	(sizeof(struct ipv6hdr) + 8 - 20)
-
 static inline unsigned int mape_encap_overhead(const struct mape_config *cfg)
 {
 	if (cfg->mode == MAPE_MODE_T)
-		return MAPE_XLAT_GROWTH;
+		return 0;
 	return MAPE_HLEN +
 	       (cfg->encap_limit != MAPE_ENCAP_LIMIT_NONE ? MAPE_ENCLIM_LEN : 0);
 }
 
 /* xmit.c and rcv.c */
 netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev);
+/*
+ * Mode T: IPv6 routed into the device leaves it as IPv4 (rcv.c). False,
+ * the skb untouched: not a mode T device, or not a packet from the domain
+ * (IPv6 chatter of the device's own).
+ */
+bool mape_t_rcv(struct mape_dev *md, struct sk_buff *skb);
 int mape_rcv_init(void);
 void mape_rcv_uninit(void);
 

@@ -21,6 +21,8 @@
 
 #include "device.h"
 #include "packet.h"
+#include "xlat_addr.h"
+#include "xlat_pkt.h"
 
 /*
  * Ahead of ip6_vti (0) and ip6tnl (1): mape looks first, and only at its
@@ -102,9 +104,9 @@ static enum rx_verdict check_source(struct mape_dev *md,
 }
 
 /*
- * A CE accepts from its BR, recognised before any rule is decoded (the BR
- * address may lie inside a rule prefix), or from a peer CE under an FMR;
- * and only for its own address and ports.
+ * A CE accepts from its BR (in mode T: from the DMR), recognised before
+ * any rule is decoded (the BR address may lie inside a rule prefix), or
+ * from a peer CE under an FMR; and only for its own address and ports.
  */
 static enum rx_verdict check_ce(struct mape_dev *md,
 				const struct mape_params *p,
@@ -116,7 +118,8 @@ static enum rx_verdict check_ce(struct mape_dev *md,
 	u16 port;
 	int ret;
 
-	if (!ipv6_addr_equal(src, &p->cfg.br_addr)) {
+	if (p->cfg.mode == MAPE_MODE_T ? !mape_t_from_dmr(p, src) :
+					 !ipv6_addr_equal(src, &p->cfg.br_addr)) {
 		source = check_source(md, p, skb, src, MAPE_RULE_FMR, first,
 				      why);
 		if (source == RX_DROP)
@@ -279,6 +282,137 @@ static int mape_rcv(struct sk_buff *skb)
 	if (first)
 		return deliver_first(md, skb, &src, outer_ds);
 	return deliver(md, skb, outer_ds);
+}
+
+/* Why a packet was not translated, as the counter that says so. */
+static enum mape_stat xlat_stat(enum mape_xlat_ret ret)
+{
+	switch (ret) {
+	case MAPE_XLAT_NO_XLAT:
+		return MAPE_STAT_XLAT_UNTRANSLATABLE;
+	case MAPE_XLAT_UDP_ZERO:
+		return MAPE_STAT_XLAT_UDP_ZERO_CSUM;
+	case MAPE_XLAT_FRAG_ICMP:
+		return MAPE_STAT_XLAT_ICMP_FRAGMENTS;
+	case MAPE_XLAT_EXTHDR:
+		return MAPE_STAT_XLAT_EXT_HEADER;
+	default:
+		return MAPE_STAT_HEADER_ERRORS;
+	}
+}
+
+/*
+ * Mode T, RFC 7599 section 5: IPv6 from the domain, routed into the
+ * device, is translated and then passes the checks of mode E on what it
+ * became: the source must be the MAP address of the CE owning its IPv4
+ * source and port (a BR's CEs, a CE's FMR peers) or, on a CE, come from
+ * the DMR; a CE takes only its own address and ports. The device's
+ * transmit runs under rcu_read_lock_bh(); the rule table needs
+ * rcu_read_lock() too.
+ */
+bool mape_t_rcv(struct mape_dev *md, struct sk_buff *skb)
+{
+	struct mape_xlat_args args = {};
+	const struct mape_params *p;
+	const struct ipv6hdr *ip6h;
+	struct mape_t_names names;
+	struct in6_addr src, dst;
+	struct mape_xlat_v6 v6;
+	enum mape_xlat_ret ret;
+	enum mape_stat why;
+	enum rx_verdict v;
+	bool first = false, ce;
+	struct iphdr *iph;
+	__be32 s4, d4;
+	u8 ds;
+
+	rcu_read_lock();
+	p = rcu_dereference(md->params);
+	if (p->cfg.mode != MAPE_MODE_T)
+		goto not_ours;
+	skb_reset_network_header(skb);
+	if (!pskb_network_may_pull(skb, sizeof(*ip6h)))
+		goto bad;
+	ip6h = ipv6_hdr(skb);
+	/* The device's own neighbour discovery and MLD. */
+	if ((ipv6_addr_type(&ip6h->daddr) &
+	     (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL)) ||
+	    (ipv6_addr_type(&ip6h->saddr) & IPV6_ADDR_LINKLOCAL))
+		goto not_ours;
+	if (!ip6h->payload_len ||
+	    skb->len < sizeof(*ip6h) + ntohs(ip6h->payload_len) ||
+	    pskb_trim_rcsum(skb, sizeof(*ip6h) + ntohs(ip6h->payload_len)))
+		goto bad;
+	ip6h = ipv6_hdr(skb);
+	ret = mape_xlat_v6_parse(skb, &v6);
+	if (ret == MAPE_XLAT_EXTHDR)
+		icmpv6_send(skb, ICMPV6_PARAMPROB, ICMPV6_HDR_FIELD,
+			    v6.pointer);
+	if (ret != MAPE_XLAT_OK) {
+		rx_drop(md, skb, xlat_stat(ret));
+		goto out;
+	}
+	src = ip6h->saddr;
+	dst = ip6h->daddr;
+	ds = ipv6_get_dsfield(ip6h);
+	ce = p->cfg.role == MAPE_ROLE_CE;
+	mape_t_names_init(&names, md, p);
+	if (!mape_t_to4(&names, &src, !ce, &s4)) {
+		rx_drop(md, skb, MAPE_STAT_DECAP_SPOOF);
+		goto out;
+	}
+	if (!mape_t_to4(&names, &dst, ce, &d4)) {
+		rx_drop(md, skb, MAPE_STAT_DECAP_WRONG_DST);
+		goto out;
+	}
+	args.map = &names.map;
+	args.near_is_dst = ce;
+	ret = mape_xlat_6to4(md->net, skb, &v6, s4, d4, &args);
+	if (ret != MAPE_XLAT_OK) {
+		rx_drop(md, skb, xlat_stat(ret));
+		goto out;
+	}
+	/* RFC 7915 section 5.1: once per translator. ip6_forward took one
+	 * off the hop limit on the way in, ip_forward takes one off the TTL
+	 * on the way out: give one back.
+	 */
+	iph = ip_hdr(skb);
+	if (iph->ttl < 255) {
+		iph->ttl++;
+		ip_send_check(iph);
+	}
+
+	if (ce)
+		v = check_ce(md, p, skb, &src, &first, &why);
+	else
+		v = check_source(md, p, skb, &src,
+				 MAPE_RULE_BMR | MAPE_RULE_FMR, &first, &why);
+	if (v == RX_NEEDS_FIRST) {
+		v = frag_check(md, skb, &src, ds, &why);
+		if (v == RX_HELD)
+			goto out;
+	} else if (v == RX_DROP && why == MAPE_STAT_DECAP_SPOOF && !ce &&
+		   mape_xlat_4to6(skb, &src, &dst, &args) == MAPE_XLAT_OK) {
+		/* RFC 7597 section 8.1, which RFC 7599 keeps: tell the
+		 * source, quoting its packet as it came (translated back).
+		 */
+		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_POLICY_FAIL, 0);
+	}
+	if (v == RX_DROP)
+		rx_drop(md, skb, why);
+	else if (first)
+		deliver_first(md, skb, &src, ds);
+	else
+		deliver(md, skb, ds);
+out:
+	rcu_read_unlock();
+	return true;
+bad:
+	rx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+	goto out;
+not_ours:
+	rcu_read_unlock();
+	return false;
 }
 
 /*

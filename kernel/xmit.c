@@ -22,6 +22,8 @@
 #include "compat.h"
 #include "device.h"
 #include "packet.h"
+#include "xlat_addr.h"
+#include "xlat_pkt.h"
 
 /* RFC 2473 section 4.1.1: the encapsulation limit destination option,
  * padded to 8 bytes with a PadN option.
@@ -94,6 +96,9 @@ static int frag_inner(struct mape_dev *md, struct mape_params *p,
 static int encap(struct mape_dev *md, struct mape_params *p,
 		 struct sk_buff *skb, const struct in6_addr *saddr,
 		 const struct in6_addr *daddr);
+static int send6(struct mape_dev *md, struct mape_params *p,
+		 struct sk_buff *skb, const struct in6_addr *saddr,
+		 const struct in6_addr *daddr);
 static void xmit_ce(struct mape_dev *md, struct mape_params *p,
 		    struct sk_buff *skb);
 
@@ -110,7 +115,7 @@ static noinline void segment_next(struct mape_dev *md, struct mape_params *p,
 {
 	skb_mark_not_on_list(seg);
 	if (daddr)
-		encap(md, p, seg, saddr, daddr);
+		send6(md, p, seg, saddr, daddr);
 	else
 		xmit_ce(md, p, seg);
 }
@@ -308,6 +313,141 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 }
 
 /*
+ * Mode T (RFC 7599 section 5): the IPv4 packet becomes an IPv6 one to
+ * daddr, from the address naming its source (a CE's own, or the DMR's on
+ * a BR), through the same route, MTU, segmentation and IPv4 fragmentation
+ * as encapsulation. The device's MTU is the IPv6 one (translated IPv6
+ * arrives through it too): the IPv4 limit, 20 bytes less, is kept here.
+ */
+static int translate(struct mape_dev *md, struct mape_params *p,
+		     struct sk_buff *skb, const struct in6_addr *daddr)
+{
+	const struct mape_config *cfg = &p->cfg;
+	struct net_device *dev = md->dev;
+	const struct iphdr *iph = ip_hdr(skb);
+	bool df = iph->frag_off & htons(IP_DF);
+	unsigned int grow = sizeof(struct ipv6hdr) - sizeof(*iph) +
+			    (ip_is_fragment(iph) ? sizeof(struct frag_hdr) : 0);
+	struct mape_xlat_args args = {
+		.near_is_dst = cfg->role == MAPE_ROLE_BR,
+	};
+	struct mape_t_names names;
+	struct flowi6 fl6 = {
+		.flowi6_oif = cfg->link,
+		.flowi6_proto = iph->protocol == IPPROTO_ICMP ? IPPROTO_ICMPV6 :
+							       iph->protocol,
+		.flowi6_mark = skb->mark,
+		.flowi6_uid = sock_net_uid(md->net, NULL),
+		.daddr = *daddr,
+	};
+	enum mape_xlat_ret ret;
+	struct dst_entry *dst;
+	unsigned int mtu;
+	int len, err;
+
+	mape_t_names_init(&names, md, p);
+	args.map = &names.map;
+	if (!mape_t_to6(&names, iph->saddr, 0, cfg->role == MAPE_ROLE_CE,
+			&fl6.saddr)) {
+		tx_drop(md, skb, MAPE_STAT_PORT_SET);
+		return -EINVAL;
+	}
+	dst = route(md, NULL, &fl6);
+	if (!dst) {
+		DEV_STATS_INC(dev, tx_carrier_errors);
+		tx_drop(md, skb, MAPE_STAT_NO_ROUTE);
+		return -ENETUNREACH;
+	}
+	if (dst->dev == dev) {
+		dst_release(dst);
+		net_warn_ratelimited("%s: translation loop\n", dev->name);
+		DEV_STATS_INC(dev, collisions);
+		tx_drop(md, skb, MAPE_STAT_NO_ROUTE);
+		return -ELOOP;
+	}
+	mtu = dst_mtu(dst);
+	if (cfg->mtu_v6 && cfg->mtu_v6 < mtu)
+		mtu = cfg->mtu_v6;
+	args.mtu6 = mtu;
+	/* What an IPv4 packet may be: 20 bytes less, and a fragment 28. */
+	mtu = mtu > grow + IPV4_MIN_MTU ? mtu - grow : IPV4_MIN_MTU;
+	if (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu) :
+			      skb->len > mtu) {
+		dst_release(dst);
+		if (df) {
+			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+				      htonl(mtu));
+			mape_stat_inc(md, MAPE_STAT_ICMP_ENCAP_ERRORS);
+			tx_drop(md, skb, MAPE_STAT_V6_MTU_ERRORS);
+			return -EMSGSIZE;
+		}
+		if (skb_is_gso(skb)) {
+			segment(md, p, skb, NULL, daddr);
+			return 0;
+		}
+		/* Section 5.1 of RFC 7915 leaves IPv6 fragmentation to the
+		 * source; a DF-clear IPv4 packet is cut as IPv4 and each
+		 * piece, a fragment, leaves with a Fragment header.
+		 */
+		if (!inner_route(md, skb)) {
+			tx_drop(md, skb, MAPE_STAT_NO_ROUTE);
+			return -ENETUNREACH;
+		}
+		return frag_inner(md, p, skb, NULL, daddr,
+				  mtu - (ip_is_fragment(iph) ? 0 :
+					 sizeof(struct frag_hdr)));
+	}
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + grow +
+			 dst->header_len)) {
+		dst_release(dst);
+		tx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+		return -ENOMEM;
+	}
+	len = skb->len;
+	skb_scrub_packet(skb, false);
+	ret = mape_xlat_4to6(skb, &fl6.saddr, daddr, &args);
+	if (ret != MAPE_XLAT_OK) {
+		dst_release(dst);
+		switch (ret) {
+		case MAPE_XLAT_SRCROUTE:
+			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_SR_FAILED, 0);
+			mape_stat_inc(md, MAPE_STAT_ICMP_ENCAP_ERRORS);
+			tx_drop(md, skb, MAPE_STAT_XLAT_SOURCE_ROUTE);
+			break;
+		case MAPE_XLAT_NO_XLAT:
+			tx_drop(md, skb, MAPE_STAT_XLAT_UNTRANSLATABLE);
+			break;
+		case MAPE_XLAT_UDP_ZERO:
+			tx_drop(md, skb, MAPE_STAT_XLAT_UDP_ZERO_CSUM);
+			break;
+		case MAPE_XLAT_FRAG_ICMP:
+			tx_drop(md, skb, MAPE_STAT_XLAT_ICMP_FRAGMENTS);
+			break;
+		default:
+			tx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+		}
+		return -EINVAL;
+	}
+	skb_dst_set(skb, dst);
+	mape_stat_inc(md, MAPE_STAT_ENCAPS);
+	mape_stat_add(md, MAPE_STAT_ENCAP_BYTES, len);
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	err = ip6_local_out(md->net, NULL, skb);
+	iptunnel_xmit_stats(dev, net_xmit_eval(err) ? -1 : len);
+	return 0;
+}
+
+/* An IPv4 packet into the domain, as the device's mode has it. */
+static int send6(struct mape_dev *md, struct mape_params *p,
+		 struct sk_buff *skb, const struct in6_addr *saddr,
+		 const struct in6_addr *daddr)
+{
+	if (p->cfg.mode == MAPE_MODE_T)
+		return translate(md, p, skb, daddr);
+	return encap(md, p, skb, saddr, daddr);
+}
+
+/*
  * frag-inner: the IPv4 packet is cut to the tunnel's MTU and each piece
  * encapsulated, as the IPv4 router it stands for would. ip_do_fragment()
  * calls back with only the piece, so the rest travels in a per-cpu slot;
@@ -327,7 +467,7 @@ static int frag_piece(struct net *net, struct sock *sk, struct sk_buff *skb)
 {
 	struct frag_ctx *c = __this_cpu_read(frag_ctx);
 
-	return encap(c->md, c->p, skb, c->saddr, c->daddr);
+	return send6(c->md, c->p, skb, c->saddr, c->daddr);
 }
 
 static int frag_inner(struct mape_dev *md, struct mape_params *p,
@@ -378,11 +518,11 @@ static void frag_record(struct mape_dev *md, struct mape_params *p,
 	__skb_queue_head_init(&held);
 	mape_frag_key_init(&key, ip_hdr(skb), MAPE_FRAG_TX);
 	mape_frag_record(&md->frags, &key, daddr, false, &held, NULL);
-	encap(md, p, skb, saddr, daddr);
+	send6(md, p, skb, saddr, daddr);
 	while ((h = __skb_dequeue(&held))) {
 		mape_stat_inc(md, MAPE_STAT_V4_FRAG_RELEASED);
 		mape_stat_inc(md, MAPE_STAT_V4_REASSEMBLED);
-		encap(md, p, h, saddr, daddr);
+		send6(md, p, h, saddr, daddr);
 	}
 }
 
@@ -416,7 +556,7 @@ static void br_frag(struct mape_dev *md, struct mape_params *p,
 	switch (mape_frag_lookup(&md->frags, &key, NULL, true, &daddr, skb)) {
 	case MAPE_FRAG_FOUND:
 		mape_stat_inc(md, MAPE_STAT_V4_REASSEMBLED);
-		encap(md, p, skb, &p->cfg.br_addr, &daddr);
+		send6(md, p, skb, &p->cfg.br_addr, &daddr);
 		break;
 	case MAPE_FRAG_HELD:
 		break;
@@ -462,7 +602,7 @@ static void xmit_ce(struct mape_dev *md, struct mape_params *p,
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct in6_addr *daddr = &p->cfg.br_addr;
 	struct mape_rule_entry *e;
-	struct in6_addr peer;
+	struct in6_addr peer, dmr;
 	u16 port;
 
 	if (!p->ce_valid) {
@@ -497,6 +637,11 @@ static void xmit_ce(struct mape_dev *md, struct mape_params *p,
 		}
 	}
 
+	/* RFC 7599 section 5.3: outside the domain, through the DMR. */
+	if (p->cfg.mode == MAPE_MODE_T) {
+		mape_6052_embed(&p->cfg.dmr, p->cfg.dmr_len, iph->daddr, &dmr);
+		daddr = &dmr;
+	}
 	e = mape_rules_lookup4(&md->rules, iph->daddr);
 	if (e && (READ_ONCE(e->type) & MAPE_RULE_FMR)) {
 		if (e->rule.psid_len) {
@@ -521,7 +666,7 @@ static void xmit_ce(struct mape_dev *md, struct mape_params *p,
 			daddr = &peer;
 		}
 	}
-	encap(md, p, skb, &p->ce.addr, daddr);
+	send6(md, p, skb, &p->ce.addr, daddr);
 }
 
 /*
@@ -556,7 +701,7 @@ static void xmit_br(struct mape_dev *md, struct mape_params *p,
 	if (e->rule.psid_len && (iph->frag_off & htons(IP_MF)))
 		frag_record(md, p, skb, &p->cfg.br_addr, &daddr);
 	else
-		encap(md, p, skb, &p->cfg.br_addr, &daddr);
+		send6(md, p, skb, &p->cfg.br_addr, &daddr);
 }
 
 netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -565,6 +710,8 @@ netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)
 	const struct iphdr *iph;
 	struct mape_params *p;
 
+	if (skb->protocol == htons(ETH_P_IPV6) && mape_t_rcv(md, skb))
+		return NETDEV_TX_OK;
 	if (skb->protocol != htons(ETH_P_IP)) {
 		/* IPv6 neighbour and multicast chatter on the device itself:
 		 * not a MAP-E error. Counted apart from what the core

@@ -59,6 +59,26 @@ for ce in ce1 ce2 ce3; do
 	check_eq "$ce: encap bytes = 4 x 84" "$(delta $ce encap_bytes)" 336
 done
 
+# Mode t: what crosses the core is IPv6 of RFC 7599 section 5: ce1's MAP
+# address to the server's address in the DMR (RFC 6052, /64: the u octet
+# zero, then 203.0.113.2), ICMPv6 echo with ce1's identifier.
+if [ "$MODE" = t ]; then
+	check_eq "br, ce1: mode t, the DMR shown" \
+		"$(for ns in br ce1; do ip netns exec $ns mapctl -j show dev mape0 |
+			jq -r '.[0] | "\(.mode) \(.dmr)"'; done | paste -sd,)" \
+		"t 2001:db8:ffff::/64,t 2001:db8:ffff::/64"
+	id=$(port_of ce1 5 2)
+	ip netns exec core timeout 10 tcpdump -n -l -i to-ce1 -c 4 \
+		'icmp6 and (ip6[40] == 128 or ip6[40] == 129)' \
+		> "$tmp/wire" 2>/dev/null &
+	sleep 1
+	ip netns exec ce1 ping -c 2 -i 0.2 -W 2 -e "$id" $SRV >/dev/null
+	wait $!
+	check_eq "core: ICMPv6 echo, ce1's MAP address <-> the server in the DMR" \
+		"$(sed -n 's/^[0-9:.]* IP6 \([^ ]*\) > \([^:]*:[^ ]*\): ICMP6, echo \([a-z]*\), id \([0-9]*\).*/\1 \2 \3 \4/p' "$tmp/wire" | sort -u | paste -sd,)" \
+		"2001:db8:112:3400:0:c000:212:34 2001:db8:ffff:0:cb:71:200:0 request $id,2001:db8:ffff:0:cb:71:200:0 2001:db8:112:3400:0:c000:212:34 reply $id"
+fi
+
 # An identifier outside the set never leaves the CE.
 stats_snapshot ce1 br
 ip netns exec ce1 ping -c 2 -i 0.2 -W 1 -e "$(port_of ce2 5 1)" $SRV >/dev/null 2>&1

@@ -23,6 +23,11 @@ ns_per_run
 
 TOPO_NS="srv br core ce1 ce2 ce3"
 BR_ADDR=2001:db8:ffff::1
+# MAPE_MODE=t builds the same domain in MAP-T: the BR address becomes the
+# DMR's prefix (RFC 7599 appendix A's), routed to the BR as the address
+# was, and each device receives by route instead of at an address.
+MODE=${MAPE_MODE:-e}
+DMR=2001:db8:ffff::/64
 RULE="rule-ipv6 2001:db8:100::/40 rule-ipv4 192.0.2.0/24 ea-len 16 psid-offset 6"
 SRV=203.0.113.2
 
@@ -112,7 +117,43 @@ topo_core()
 	ip -n br route add default via 2001:db8:f0:1::1
 	ip -n core addr add 2001:db8:f0:1::1/64 dev to-br nodad
 	ip -n core link set to-br up
-	ip -n core route add $BR_ADDR/128 via 2001:db8:f0:1::2
+	if [ "$MODE" = t ]; then
+		ip -n core route add $DMR via 2001:db8:f0:1::2
+	else
+		ip -n core route add $BR_ADDR/128 via 2001:db8:f0:1::2
+	fi
+}
+
+# topo_mape NS ROLE [KEYWORD...]: NS's mape0 in MODE, up and reachable:
+# at its address in mode e (the BR address, or a CE's MAP address once
+# its BMR is in), by route in mode t (the DMR, or the MAP address).
+topo_mape()
+{
+	local ns=$1 role=$2 addr
+
+	shift 2
+	if [ "$MODE" = t ]; then
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1
+		ip -n "$ns" link add mape0 type mape role "$role" mode t \
+			dmr $DMR "$@" || return 1
+	else
+		ip -n "$ns" link add mape0 type mape role "$role" \
+			br-addr $BR_ADDR "$@" || return 1
+	fi
+	[ "$role" = br ] || ip netns exec "$ns" mapctl rule add dev mape0 bmr $RULE ||
+		return 1
+	ip -n "$ns" link set mape0 up
+	if [ "$role" = br ]; then
+		addr=$BR_ADDR/128
+		[ "$MODE" = t ] && addr=$DMR
+	else
+		addr=$(ce_map_addr "$ns")/128
+	fi
+	if [ "$MODE" = t ]; then
+		ip -n "$ns" route add "$addr" dev mape0
+	else
+		ip -n "$ns" addr add "$addr" dev mape0 nodad
+	fi
 }
 
 topo_setup()
@@ -121,21 +162,15 @@ topo_setup()
 
 	topo_core || return 1
 
-	ip -n br link add mape0 type mape role br br-addr $BR_ADDR ifid "$ifid" || return 1
-	ip -n br addr add $BR_ADDR/128 dev mape0 nodad
-	ip -n br link set mape0 up
+	topo_mape br br ifid "$ifid" || return 1
 	ip -n br route add 192.0.2.0/24 dev mape0
 	ip netns exec br mapctl rule add dev mape0 bmr $RULE || return 1
 
 	for ce in ce1 ce2 ce3; do
 		topo_ce_wan $ce ${CE_NET[$ce]} "${CE_EU[$ce]}" || return 1
-		ip -n $ce link add mape0 type mape role ce br-addr $BR_ADDR \
-			end-user-prefix "${CE_EU[$ce]}" ifid "$ifid" || return 1
-		ip netns exec $ce mapctl rule add dev mape0 bmr $RULE || return 1
-		ip -n $ce addr add "$(ce_map_addr $ce)/128" dev mape0 nodad ||
+		topo_mape $ce ce end-user-prefix "${CE_EU[$ce]}" ifid "$ifid" ||
 			return 1
 		ip -n $ce addr add "${CE_V4[$ce]}/32" dev mape0
-		ip -n $ce link set mape0 up
 		ip -n $ce route add default dev mape0 src "${CE_V4[$ce]}"
 	done
 }
