@@ -75,8 +75,25 @@ check_fail "dmr belongs to mode t" "dmr belongs to mode t" \
 	ip link add m9 type mape role br br-addr 2001:db8::1 dmr 64:ff9b::/96
 check_fail "mode t requires a dmr" "mode t requires a dmr" \
 	ip link add m9 type mape role br mode t
-check_fail "mode t: not in this build yet" "not available in this build" \
-	ip link add m9 type mape role br mode t dmr 64:ff9b::/96
+check_fail "br-addr belongs to mode e" "br-addr belongs to mode e" \
+	ip link add m9 type mape role br mode t dmr 2001:db8:64::/96 \
+	br-addr 2001:db8::1
+check "mode t device (MAP-T), its DMR" \
+	ip link add t0 type mape role ce mode t dmr 2001:db8:64::/96
+check_eq "  shown back" "$(info t0 | jq -c '[.role, .mode, .dmr, .br_addr]')" \
+	'["ce","t","2001:db8:64::/96",null]'
+check "  the DMR changes" ip link set t0 type mape dmr 2001:db8:46::/48
+check_eq "  changed" "$(info t0 | jq -r .dmr)" 2001:db8:46::/48
+check_fail "  mode is immutable there too" "mode cannot be changed" \
+	ip link set t0 type mape mode e
+check_fail "  and takes no br-addr" "br-addr belongs to mode e" \
+	ip link set t0 type mape br-addr 2001:db8::1
+check_eq "  mapctl show: mode t, the DMR" \
+	"$(mapctl -j show dev t0 | jq -r '.[0] | "\(.mode) \(.dmr)"')" \
+	"t 2001:db8:46::/48"
+check_eq "  MTU: the underlay's, no header to leave room for" \
+	"$(ip -j link show t0 | jq '.[0].mtu')" 1500
+ip link del t0
 check_fail "br-addr must be unicast" "global unicast" \
 	ip link add m9 type mape role br br-addr ff02::1
 check_fail "unknown option is refused, naming it" 'unknown option "bogus"' \
