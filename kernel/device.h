@@ -167,6 +167,19 @@ static inline unsigned int mape_encap_overhead(const struct mape_config *cfg)
 	       (cfg->encap_limit != MAPE_ENCAP_LIMIT_NONE ? MAPE_ENCLIM_LEN : 0);
 }
 
+/*
+ * The MAP address of (addr, port) under rule r as the device's mode names
+ * it (mape_rule_map4_own() in mode T).
+ */
+static inline bool mape_dev_map4(const struct mape_params *p,
+				 const struct mape_rule *r, __be32 addr,
+				 u16 port, struct in6_addr *out)
+{
+	if (p->cfg.mode == MAPE_MODE_T)
+		return mape_rule_map4_own(r, addr, port, p->cfg.ifid, out);
+	return mape_rule_map4(r, addr, port, p->cfg.ifid, out);
+}
+
 /* xmit.c and rcv.c */
 netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev);
 /*

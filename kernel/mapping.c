@@ -318,8 +318,8 @@ int mape_ce_from_ipv4(const struct mape_rule *r, __be32 addr, u16 psid,
 	return 0;
 }
 
-bool mape_rule_map4(const struct mape_rule *r, __be32 addr, u16 port,
-		    enum mape_ifid ifid, struct in6_addr *out)
+static bool map4(const struct mape_rule *r, __be32 addr, u16 port,
+		 enum mape_ifid ifid, bool own, struct in6_addr *out)
 {
 	u32 a = be32_to_cpu(addr);
 	unsigned int p = 32 - r->prefix4_len;
@@ -340,11 +340,23 @@ bool mape_rule_map4(const struct mape_rule *r, __be32 addr, u16 port,
 			return false;
 	}
 	ea = ea_of(r, a, psid);
-	if (r->ea_len < p)
+	if (r->ea_len < p && !own)
 		a &= mape_mask4(r->prefix4_len + r->ea_len);
 	ce_addr(out, bits_or(addr_load(&r->prefix6), r->prefix6_len, r->ea_len, ea),
 		r->prefix6_len + r->ea_len, a, psid, ifid);
 	return true;
+}
+
+bool mape_rule_map4(const struct mape_rule *r, __be32 addr, u16 port,
+		    enum mape_ifid ifid, struct in6_addr *out)
+{
+	return map4(r, addr, port, ifid, false, out);
+}
+
+bool mape_rule_map4_own(const struct mape_rule *r, __be32 addr, u16 port,
+			enum mape_ifid ifid, struct in6_addr *out)
+{
+	return map4(r, addr, port, ifid, true, out);
 }
 
 int mape_rule_map6(const struct mape_rule *r, const struct in6_addr *addr,

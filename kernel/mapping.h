@@ -102,6 +102,14 @@ bool mape_rule_map4(const struct mape_rule *r, __be32 addr, u16 port,
 		    enum mape_ifid ifid, struct in6_addr *out);
 
 /*
+ * The same with addr itself in the interface identifier where the rule
+ * gives a CE an IPv4 prefix: MAP-T names each address of the prefix (RFC
+ * 7599 section 5.1), MAP-E the CE (the prefix, zero-padded).
+ */
+bool mape_rule_map4_own(const struct mape_rule *r, __be32 addr, u16 port,
+			enum mape_ifid ifid, struct in6_addr *out);
+
+/*
  * Reverse (anti-spoofing, lookups): the IPv4 address or prefix and PSID a
  * MAP IPv6 address inside the rule's IPv6 prefix stands for. *exact tells
  * whether the address is the canonical MAP address of that CE (interface

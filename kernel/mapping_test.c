@@ -226,6 +226,14 @@ static void mapping_ipv4_prefix(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, mape_rule_map4(&r, a4("192.0.2.171"), 80,
 					       MAPE_IFID_RFC, &out));
 	EXPECT_ADDR6(test, out, "2001:db8:a000:0:0:c000:2a0:0");
+	/* MAP-T names the address itself (RFC 7599 section 5.1): the same
+	 * CE prefix, 192.0.2.171 in the interface identifier.
+	 */
+	KUNIT_ASSERT_TRUE(test, mape_rule_map4_own(&r, a4("192.0.2.171"), 80,
+						   MAPE_IFID_RFC, &out));
+	EXPECT_ADDR6(test, out, "2001:db8:a000:0:0:c000:2ab:0");
+	KUNIT_EXPECT_EQ(test, mape_iid_ipv4(&out, MAPE_IFID_RFC),
+			a4("192.0.2.171"));
 }
 
 /* A /0 rule without EA bits: the CE gets all of IPv4 (no shift by 32). */

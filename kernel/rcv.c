@@ -96,7 +96,7 @@ static enum rx_verdict check_source(struct mape_dev *md,
 		return RX_NEEDS_FIRST;
 	if (ret)
 		return rx_reject(mape_ce_port_error(ret), why);
-	if (!mape_rule_map4(&e->rule, iph->saddr, port, p->cfg.ifid, &expect) ||
+	if (!mape_dev_map4(p, &e->rule, iph->saddr, port, &expect) ||
 	    !ipv6_addr_equal(&expect, src))
 		return rx_reject(MAPE_STAT_DECAP_SPOOF, why);
 	*first = e->rule.psid_len && (iph->frag_off & htons(IP_MF));

@@ -26,7 +26,7 @@ static bool ce_own6(const struct mape_params *p, __be32 a,
 	/* Section 5.1: a CE holding a prefix has the packet's own
 	 * address in the interface identifier.
 	 */
-	return mape_rule_map4(&p->bmr, a, 0, p->cfg.ifid, out);
+	return mape_rule_map4_own(&p->bmr, a, 0, p->cfg.ifid, out);
 }
 
 bool mape_t_to6(const struct mape_t_names *n, __be32 a, u16 port, bool near,
@@ -39,12 +39,13 @@ bool mape_t_to6(const struct mape_t_names *n, __be32 a, u16 port, bool near,
 		return ce_own6(p, a, out);
 	e = mape_rules_lookup4(&n->md->rules, a);
 	if (near)	/* a BR's CE */
-		return e && mape_rule_map4(&e->rule, a, port, p->cfg.ifid, out);
+		return e && mape_rule_map4_own(&e->rule, a, port, p->cfg.ifid,
+						    out);
 	/* Section 5.2: a CE's peer under an FMR, when its port is known. */
 	if (p->cfg.role == MAPE_ROLE_CE && e &&
 	    (READ_ONCE(e->type) & MAPE_RULE_FMR) &&
 	    (port || !e->rule.psid_len) &&
-	    mape_rule_map4(&e->rule, a, port, p->cfg.ifid, out))
+	    mape_rule_map4_own(&e->rule, a, port, p->cfg.ifid, out))
 		return true;
 	return !mape_6052_embed(&p->cfg.dmr, p->cfg.dmr_len, a, out);
 }

@@ -651,9 +651,9 @@ static void xmit_ce(struct mape_dev *md, struct mape_params *p,
 			if (ret == -EAGAIN) {
 				if (ce_frag_peer(md, skb, &peer))
 					daddr = &peer;
-			} else if (!ret && mape_rule_map4(&e->rule, iph->daddr,
-							  port, p->cfg.ifid,
-							  &peer)) {
+			} else if (!ret && mape_dev_map4(p, &e->rule,
+							 iph->daddr, port,
+							 &peer)) {
 				daddr = &peer;
 				if (iph->frag_off & htons(IP_MF)) {
 					frag_record(md, p, skb, &p->ce.addr,
@@ -661,8 +661,7 @@ static void xmit_ce(struct mape_dev *md, struct mape_params *p,
 					return;
 				}
 			}
-		} else if (mape_rule_map4(&e->rule, iph->daddr, 0, p->cfg.ifid,
-					  &peer)) {
+		} else if (mape_dev_map4(p, &e->rule, iph->daddr, 0, &peer)) {
 			daddr = &peer;
 		}
 	}
@@ -694,7 +693,7 @@ static void xmit_br(struct mape_dev *md, struct mape_params *p,
 		if (!tx_ce_port(md, skb, MAPE_CE_IS_DST, &port))
 			return;
 	}
-	if (!mape_rule_map4(&e->rule, iph->daddr, port, p->cfg.ifid, &daddr)) {
+	if (!mape_dev_map4(p, &e->rule, iph->daddr, port, &daddr)) {
 		no_ce(md, skb, MAPE_STAT_NO_RULE);
 		return;
 	}

@@ -192,13 +192,8 @@ napt_ce()
 	ip -n "$lan" link set lo up
 	topo_ce_wan "$ce" "$2" "$3" || return 1
 	ip netns exec br mapctl rule add dev mape0 bmr $4 || return 1
-	ip -n "$ce" link add mape0 type mape role ce br-addr $BR_ADDR \
-		end-user-prefix "$3" || return 1
-	ip netns exec "$ce" mapctl rule add dev mape0 bmr $4 || return 1
-	ip -n "$ce" addr add "$(ce_map_addr "$ce")/128" dev mape0 nodad ||
-		return 1
+	topo_mape "$ce" ce "$4" end-user-prefix "$3" || return 1
 	ip -n "$ce" addr add "$5" dev mape0
-	ip -n "$ce" link set mape0 up
 	ip -n "$ce" route add default dev mape0
 	ip -n "$ce" link set mape0 type mape napt on || return 1
 	ip netns exec "$ce" sysctl -qw net.ipv4.ip_forward=1

@@ -124,14 +124,16 @@ topo_core()
 	fi
 }
 
-# topo_mape NS ROLE [KEYWORD...]: NS's mape0 in MODE, up and reachable:
-# at its address in mode e (the BR address, or a CE's MAP address once
-# its BMR is in), by route in mode t (the DMR, or the MAP address).
+# topo_mape NS ROLE BMR [KEYWORD...]: NS's mape0 in MODE, up and
+# reachable: at its address in mode e (the BR address, or a CE's MAP
+# address once its BMR is in), by route in mode t (the DMR, or the MAP
+# address: the /64 of them when the CE holds an IPv4 prefix, each address
+# of which names itself in the interface identifier). BMR: a CE's rule.
 topo_mape()
 {
-	local ns=$1 role=$2 addr
+	local ns=$1 role=$2 bmr=$3 addr
 
-	shift 2
+	shift 3
 	if [ "$MODE" = t ]; then
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1
 		ip -n "$ns" link add mape0 type mape role "$role" mode t \
@@ -140,12 +142,16 @@ topo_mape()
 		ip -n "$ns" link add mape0 type mape role "$role" \
 			br-addr $BR_ADDR "$@" || return 1
 	fi
-	[ "$role" = br ] || ip netns exec "$ns" mapctl rule add dev mape0 bmr $RULE ||
+	# shellcheck disable=SC2086 # a rule is keywords
+	[ "$role" = br ] || ip netns exec "$ns" mapctl rule add dev mape0 bmr $bmr ||
 		return 1
 	ip -n "$ns" link set mape0 up
 	if [ "$role" = br ]; then
 		addr=$BR_ADDR/128
 		[ "$MODE" = t ] && addr=$DMR
+	elif [ "$MODE" = t ] && ip netns exec "$ns" mapctl -j show dev mape0 |
+			jq -e '.[0].ce.ipv4 | contains("/")' >/dev/null; then
+		addr=$(ce_map_addr "$ns")/64
 	else
 		addr=$(ce_map_addr "$ns")/128
 	fi
@@ -162,14 +168,14 @@ topo_setup()
 
 	topo_core || return 1
 
-	topo_mape br br ifid "$ifid" || return 1
+	topo_mape br br "" ifid "$ifid" || return 1
 	ip -n br route add 192.0.2.0/24 dev mape0
 	ip netns exec br mapctl rule add dev mape0 bmr $RULE || return 1
 
 	for ce in ce1 ce2 ce3; do
 		topo_ce_wan $ce ${CE_NET[$ce]} "${CE_EU[$ce]}" || return 1
-		topo_mape $ce ce end-user-prefix "${CE_EU[$ce]}" ifid "$ifid" ||
-			return 1
+		topo_mape $ce ce "$RULE" end-user-prefix "${CE_EU[$ce]}" \
+			ifid "$ifid" || return 1
 		ip -n $ce addr add "${CE_V4[$ce]}/32" dev mape0
 		ip -n $ce route add default dev mape0 src "${CE_V4[$ce]}"
 	done

@@ -186,8 +186,12 @@ static void text(struct nlattr **tb, const struct mape_rule *bmr,
 	else if (nla_get_u8(tb[MAPE_A_ROLE]) != MAPE_ROLE_CE)
 		return;
 	else if (have_ce && mode_t) {
-		snprintf(dmr, sizeof(dmr), "%s/128",
-			 format_ipv6(&ce->addr, b6));
+		/* Holding a prefix, each of its addresses is named in the
+		 * interface identifier: the route takes them all.
+		 */
+		snprintf(dmr, sizeof(dmr), "%s/%u",
+			 format_ipv6(&ce->addr, b6),
+			 ce->ip4_len < 32 ? 64 : 128);
 		needs_route(dev, dmr);
 	}
 	else if (have_ce)
