@@ -108,15 +108,16 @@ static enum rx_verdict check_source(struct mape_dev *md,
  * any rule is decoded (the BR address may lie inside a rule prefix), or
  * from a peer CE under an FMR; and only for its own address and ports.
  */
+static enum rx_verdict check_ce_dst(const struct mape_params *p,
+				    struct sk_buff *skb,
+				    enum rx_verdict source, enum mape_stat *why);
+
 static enum rx_verdict check_ce(struct mape_dev *md,
 				const struct mape_params *p,
 				struct sk_buff *skb, const struct in6_addr *src,
 				bool *first, enum mape_stat *why)
 {
-	const struct iphdr *iph = ip_hdr(skb);
 	enum rx_verdict source = RX_PASS;
-	u16 port;
-	int ret;
 
 	if (p->cfg.mode == MAPE_MODE_T ? !mape_t_from_dmr(p, src) :
 					 !ipv6_addr_equal(src, &p->cfg.br_addr)) {
@@ -125,6 +126,18 @@ static enum rx_verdict check_ce(struct mape_dev *md,
 		if (source == RX_DROP)
 			return source;
 	}
+	return check_ce_dst(p, skb, source, why);
+}
+
+/* A CE takes its own address and ports only; source: the verdict so far. */
+static enum rx_verdict check_ce_dst(const struct mape_params *p,
+				    struct sk_buff *skb,
+				    enum rx_verdict source, enum mape_stat *why)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	u16 port;
+	int ret;
+
 	if (!mape_ipv4_prefix_match(iph->daddr, p->ce.ip4, p->ce.ip4_len))
 		return rx_reject(MAPE_STAT_DECAP_WRONG_DST, why);
 	if (!p->ce.ports.len)
@@ -301,6 +314,22 @@ static enum mape_stat xlat_stat(enum mape_xlat_ret ret)
 	}
 }
 
+/* RFC 7600 section 4.8: 192.0.0.8, the IPv4 dummy address. */
+#define MAPE_RFC7600_DUMMY	0xc0000008
+
+/* An ICMPv6 error message, whole (not in fragments). */
+static bool icmp6_error(const struct sk_buff *skb,
+			const struct mape_xlat_v6 *v6)
+{
+	u8 _type;
+	const u8 *type;
+
+	if (v6->proto != IPPROTO_ICMPV6 || v6->frag)
+		return false;
+	type = skb_header_pointer(skb, v6->off, sizeof(_type), &_type);
+	return type && !(*type & ICMPV6_INFOMSG_MASK);
+}
+
 /*
  * Mode T, RFC 7599 section 5: IPv6 from the domain, routed into the
  * device, is translated and then passes the checks of mode E on what it
@@ -321,7 +350,7 @@ bool mape_t_rcv(struct mape_dev *md, struct sk_buff *skb)
 	enum mape_xlat_ret ret;
 	enum mape_stat why;
 	enum rx_verdict v;
-	bool first = false, ce;
+	bool first = false, anon = false, ce;
 	struct iphdr *iph;
 	__be32 s4, d4;
 	u8 ds;
@@ -358,8 +387,21 @@ bool mape_t_rcv(struct mape_dev *md, struct sk_buff *skb)
 	ce = p->cfg.role == MAPE_ROLE_CE;
 	mape_t_names_init(&names, md, p);
 	if (!mape_t_to4(&names, &src, !ce, &s4)) {
-		rx_drop(md, skb, MAPE_STAT_DECAP_SPOOF);
-		goto out;
+		/* RFC 6791: an ICMPv6 error from a router of the IPv6
+		 * domain, which has no IPv4 name, needs a source. Not one
+		 * of this host's: the translated error arrives through the
+		 * device, and IPv4 drops a local source from outside as a
+		 * martian. RFC 7600's dummy address is for exactly this.
+		 * Anyone on the path may send an error (as in mode E); what
+		 * it quotes must be named by this device for its
+		 * translation to succeed.
+		 */
+		if (!icmp6_error(skb, &v6)) {
+			rx_drop(md, skb, MAPE_STAT_DECAP_SPOOF);
+			goto out;
+		}
+		s4 = htonl(MAPE_RFC7600_DUMMY);
+		anon = true;
 	}
 	if (!mape_t_to4(&names, &dst, ce, &d4)) {
 		rx_drop(md, skb, MAPE_STAT_DECAP_WRONG_DST);
@@ -382,7 +424,9 @@ bool mape_t_rcv(struct mape_dev *md, struct sk_buff *skb)
 		ip_send_check(iph);
 	}
 
-	if (ce)
+	if (anon)
+		v = ce ? check_ce_dst(p, skb, RX_PASS, &why) : RX_PASS;
+	else if (ce)
 		v = check_ce(md, p, skb, &src, &first, &why);
 	else
 		v = check_source(md, p, skb, &src,

@@ -56,13 +56,20 @@ bool mape_t_to4(const struct mape_t_names *n, const struct in6_addr *a,
 	const struct mape_params *p = n->p;
 	struct in6_addr own;
 
+	struct mape_rule_entry *e;
+
 	if (!near && mape_t_from_dmr(p, a))
 		return !mape_6052_extract(a, p->cfg.dmr_len, out);
 	if (!near && p->cfg.role == MAPE_ROLE_BR)
 		return false;
 	*out = mape_iid_ipv4(a, p->cfg.ifid);
-	if (!near || p->cfg.role == MAPE_ROLE_BR)
-		return true;
+	if (!near || p->cfg.role == MAPE_ROLE_BR) {
+		/* A CE of the domain: inside a rule (an FMR, for a CE's
+		 * peer); its IPv4 address and port are checked later.
+		 */
+		e = mape_rules_lookup6(&n->md->rules, a);
+		return e && (near || (READ_ONCE(e->type) & MAPE_RULE_FMR));
+	}
 	/* Only this CE's own address is near on a CE. */
 	return ce_own6(p, *out, &own) && ipv6_addr_equal(&own, a);
 }
