@@ -81,7 +81,7 @@ for series in $MAPE_SERIES; do
 	step "KUnit (UML from linux-source-$series, KASAN, lockdep)" \
 		labelled "$series" kunit "$series"
 	step "selftests in the VM ($kver)" \
-		labelled "$series" vm "$series" --timeout 1500 -- selftests/run_vm_tests
+		labelled "$series" vm "$series" --timeout 2400 -- selftests/run_vm_tests
 	# The fuzzers, short: netlink messages and packets (make fuzz runs
 	# the full ones).
 	step "fuzzers, short (VM, $kver)" \
