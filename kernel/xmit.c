@@ -404,7 +404,7 @@ static int translate(struct mape_dev *md, struct mape_params *p,
 		return -ENOMEM;
 	}
 	len = skb->len;
-	skb_scrub_packet(skb, false);
+	/* Before the scrub: an ICMP error needs the packet's IPv4 route. */
 	ret = mape_xlat_4to6(skb, &fl6.saddr, daddr, &args);
 	if (ret != MAPE_XLAT_OK) {
 		dst_release(dst);
@@ -428,6 +428,7 @@ static int translate(struct mape_dev *md, struct mape_params *p,
 		}
 		return -EINVAL;
 	}
+	skb_scrub_packet(skb, false);
 	skb_dst_set(skb, dst);
 	mape_stat_inc(md, MAPE_STAT_ENCAPS);
 	mape_stat_add(md, MAPE_STAT_ENCAP_BYTES, len);
