@@ -89,6 +89,33 @@ static struct dst_entry *route(struct mape_dev *md, struct dst_cache *cache,
 	return dst;
 }
 
+/*
+ * The IPv6 route of a packet into the domain; NULL, the skb dropped and
+ * counted, when there is none or it leads back into this device.
+ */
+static struct dst_entry *route_out(struct mape_dev *md,
+				   struct dst_cache *cache, struct flowi6 *fl6,
+				   struct sk_buff *skb)
+{
+	struct net_device *dev = md->dev;
+	struct dst_entry *dst = route(md, cache, fl6);
+
+	if (!dst) {
+		DEV_STATS_INC(dev, tx_carrier_errors);
+		tx_drop(md, skb, MAPE_STAT_NO_ROUTE);
+		return NULL;
+	}
+	if (dst->dev == dev) {
+		dst_release(dst);
+		net_warn_ratelimited("%s: the IPv6 route leads back into it\n",
+				     dev->name);
+		DEV_STATS_INC(dev, collisions);
+		tx_drop(md, skb, MAPE_STAT_NO_ROUTE);
+		return NULL;
+	}
+	return dst;
+}
+
 static int frag_inner(struct mape_dev *md, struct mape_params *p,
 		      struct sk_buff *skb, const struct in6_addr *saddr,
 		      const struct in6_addr *daddr, unsigned int mtu);
@@ -199,21 +226,10 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 	 * only while nothing else (a mark) can select another route. The
 	 * traffic class is left out of the route key for the same reason.
 	 */
-	dst = route(md, ipv6_addr_equal(daddr, &cfg->br_addr) && !skb->mark ?
-		    &p->dst_cache : NULL, &fl6);
-	if (!dst) {
-		DEV_STATS_INC(dev, tx_carrier_errors);
-		tx_drop(md, skb, MAPE_STAT_NO_ROUTE);
+	dst = route_out(md, ipv6_addr_equal(daddr, &cfg->br_addr) && !skb->mark ?
+			&p->dst_cache : NULL, &fl6, skb);
+	if (!dst)
 		return -ENETUNREACH;
-	}
-	if (dst->dev == dev) {
-		/* The route for the outer packet leads back into us. */
-		dst_release(dst);
-		net_warn_ratelimited("%s: encapsulation loop\n", dev->name);
-		DEV_STATS_INC(dev, collisions);
-		tx_drop(md, skb, MAPE_STAT_NO_ROUTE);
-		return -ELOOP;
-	}
 
 	mtu = dst_mtu(dst);
 	if (cfg->mtu_v6 && cfg->mtu_v6 < mtu) {
@@ -352,19 +368,10 @@ static int translate(struct mape_dev *md, struct mape_params *p,
 		tx_drop(md, skb, MAPE_STAT_PORT_SET);
 		return -EINVAL;
 	}
-	dst = route(md, NULL, &fl6);
-	if (!dst) {
-		DEV_STATS_INC(dev, tx_carrier_errors);
-		tx_drop(md, skb, MAPE_STAT_NO_ROUTE);
+	/* Destinations vary (the DMR embeds each): no route cache. */
+	dst = route_out(md, NULL, &fl6, skb);
+	if (!dst)
 		return -ENETUNREACH;
-	}
-	if (dst->dev == dev) {
-		dst_release(dst);
-		net_warn_ratelimited("%s: translation loop\n", dev->name);
-		DEV_STATS_INC(dev, collisions);
-		tx_drop(md, skb, MAPE_STAT_NO_ROUTE);
-		return -ELOOP;
-	}
 	mtu = dst_mtu(dst);
 	if (cfg->mtu_v6 && cfg->mtu_v6 < mtu)
 		mtu = cfg->mtu_v6;
