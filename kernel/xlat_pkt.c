@@ -221,25 +221,45 @@ static void icmp4_csum(struct sk_buff *skb, unsigned int off)
 	skb->ip_summed = CHECKSUM_NONE;
 }
 
-/*
- * The quoted packet's room, RFC 4884 style: orig bytes of original
- * datagram becoming olen, ext bytes of extensions after it, unit the
- * length field's unit (0: the message has none), room what the cap
- * leaves. Returns the padded length of the original datagram; *ext is 0
- * when the extensions do not fit or have no length field to go with.
- */
-static unsigned int quote_room(unsigned int olen, unsigned int *ext,
-			       unsigned int unit, unsigned int room)
-{
-	unsigned int pad;
+/* Where a translated error's quote goes (RFC 4884). */
+struct quote {
+	unsigned int orig;	/* bytes of original datagram, in */
+	unsigned int ext;	/* bytes of extensions after it, kept */
+	unsigned int pad;	/* the original datagram's room, out */
+};
 
-	if (*ext && unit) {
-		pad = max_t(unsigned int, round_up(olen, unit), XLAT_4884_MIN);
-		if (pad + *ext <= room)
-			return pad;
+/*
+ * The quote of qlen bytes whose length field says len bytes (0: no
+ * extension follows) are the original datagram, its header ihl bytes in
+ * and ohl out; unit: the translated length field's (0: the message has
+ * none); room: what the size cap leaves. Extensions stay when they fit
+ * and have a length field to go with, the original datagram padded to
+ * the unit and RFC 4884's 128 bytes. False: len does not fit the quote.
+ */
+static bool quote_layout(unsigned int qlen, unsigned int len,
+			 unsigned int ihl, unsigned int ohl, unsigned int unit,
+			 unsigned int room, struct quote *q)
+{
+	unsigned int olen;
+
+	q->orig = qlen;
+	q->ext = 0;
+	if (len) {
+		if (len < ihl || len > qlen)
+			return false;
+		q->orig = len;
+		q->ext = qlen - len;
 	}
-	*ext = 0;
-	return min(olen, room);
+	olen = q->orig - ihl + ohl;
+	if (q->ext && unit) {
+		q->pad = max_t(unsigned int, round_up(olen, unit),
+			       XLAT_4884_MIN);
+		if (q->pad + q->ext <= room)
+			return true;
+	}
+	q->ext = 0;
+	q->pad = min(olen, room);
+	return true;
 }
 
 /*
@@ -254,11 +274,12 @@ static enum mape_xlat_ret err4to6(struct sk_buff *skb, const struct iphdr *iph,
 				  const struct mape_xlat_args *args)
 {
 	unsigned int ihl = iph->ihl * 4, qoff = ihl + sizeof(struct icmphdr);
-	unsigned int qlen, iihl, ihlen6, orig, ext, olen6, pad, copy, total;
+	unsigned int qlen, iihl, ihlen6, copy, total;
 	const struct icmphdr *ih;
 	const struct iphdr *in;
 	struct in6_addr is6, id6;
 	struct ipv6hdr *ip6h, *qh;
+	struct quote q;
 	struct icmp6hdr *ih6;
 	bool ifrag, ifirst;
 	const u8 *l4;
@@ -298,20 +319,12 @@ static enum mape_xlat_ret err4to6(struct sk_buff *skb, const struct iphdr *iph,
 	len4 = (ih->type == ICMP_DEST_UNREACH ||
 		ih->type == ICMP_TIME_EXCEEDED ||
 		ih->type == ICMP_PARAMETERPROB) ? ((const u8 *)ih)[5] : 0;
-	orig = qlen;
-	ext = 0;
-	if (len4) {
-		if (len4 * 4 < iihl || len4 * 4 > qlen)
-			return MAPE_XLAT_BAD;
-		orig = len4 * 4;
-		ext = qlen - orig;
-	}
-	olen6 = orig - iihl + ihlen6;
-	pad = quote_room(olen6, &ext,
-			 out->type == ICMPV6_DEST_UNREACH ||
-			 out->type == ICMPV6_TIME_EXCEED ? 8 : 0,
-			 XLAT_ERR6_MAX - sizeof(*ip6h) - sizeof(*ih6));
-	total = sizeof(*ip6h) + sizeof(*ih6) + pad + ext;
+	if (!quote_layout(qlen, len4 * 4, iihl, ihlen6,
+			  out->type == ICMPV6_DEST_UNREACH ||
+			  out->type == ICMPV6_TIME_EXCEED ? 8 : 0,
+			  XLAT_ERR6_MAX - sizeof(*ip6h) - sizeof(*ih6), &q))
+		return MAPE_XLAT_BAD;
+	total = sizeof(*ip6h) + sizeof(*ih6) + q.pad + q.ext;
 
 	buf = kzalloc(total, GFP_ATOMIC);
 	if (!buf)
@@ -323,14 +336,14 @@ static enum mape_xlat_ret err4to6(struct sk_buff *skb, const struct iphdr *iph,
 	ih6->icmp6_type = out->type;
 	ih6->icmp6_code = out->code;
 	ih6->icmp6_dataun.un_data32[0] = htonl(out->param);
-	if (ext)
-		ih6->icmp6_dataun.un_data8[0] = pad / 8;
+	if (q.ext)
+		ih6->icmp6_dataun.un_data8[0] = q.pad / 8;
 	/* The quote keeps its hop limit: a translator changes it once, in
 	 * the packet it forwards.
 	 */
 	mape_xlat_hdr4to6(in, ntohs(in->tot_len) - iihl, &is6, &id6, qh,
 			  ifrag ? (struct frag_hdr *)(qh + 1) : NULL);
-	copy = min(orig - iihl, pad - ihlen6);
+	copy = min(q.orig - iihl, q.pad - ihlen6);
 	memcpy((u8 *)qh + ihlen6, l4, copy);
 	if (ifirst && in->protocol == IPPROTO_ICMP && copy) {
 		u8 *t = (u8 *)qh + ihlen6;
@@ -340,8 +353,8 @@ static enum mape_xlat_ret err4to6(struct sk_buff *skb, const struct iphdr *iph,
 		else if (*t == ICMP_ECHOREPLY)
 			*t = ICMPV6_ECHO_REPLY;
 	}
-	if (ext)
-		memcpy((u8 *)qh + pad, (const u8 *)in + orig, ext);
+	if (q.ext)
+		memcpy((u8 *)qh + q.pad, (const u8 *)in + q.orig, q.ext);
 	ih6->icmp6_cksum = csum_ipv6_magic(saddr, daddr, total - sizeof(*ip6h),
 					   IPPROTO_ICMPV6,
 					   csum_partial(ih6,
@@ -483,9 +496,10 @@ static enum mape_xlat_ret err6to4(struct net *net, struct sk_buff *skb,
 				  const struct mape_xlat_args *args)
 {
 	unsigned int qoff = off + sizeof(struct icmp6hdr);
-	unsigned int qlen, orig, ext, olen4, pad, copy, total;
+	unsigned int qlen, copy, total;
 	struct mape_xlat_v6 iv6;
 	const struct ipv6hdr *in;
+	struct quote q;
 	struct iphdr *iph, *qh;
 	struct icmphdr *ih;
 	__be32 is4, id4;
@@ -514,21 +528,13 @@ static enum mape_xlat_ret err6to4(struct net *net, struct sk_buff *skb,
 	 */
 	len6 = (skb->data[off] == ICMPV6_DEST_UNREACH ||
 		skb->data[off] == ICMPV6_TIME_EXCEED) ? skb->data[off + 4] : 0;
-	orig = qlen;
-	ext = 0;
-	if (len6) {
-		if (len6 * 8 < iv6.off || len6 * 8 > qlen)
-			return MAPE_XLAT_BAD;
-		orig = len6 * 8;
-		ext = qlen - orig;
-	}
-	olen4 = orig - iv6.off + sizeof(*qh);
-	pad = quote_room(olen4, &ext,
-			 out->type == ICMP_DEST_UNREACH ||
-			 out->type == ICMP_TIME_EXCEEDED ||
-			 out->type == ICMP_PARAMETERPROB ? 4 : 0,
-			 XLAT_ERR4_MAX - sizeof(*iph) - sizeof(*ih));
-	total = sizeof(*iph) + sizeof(*ih) + pad + ext;
+	if (!quote_layout(qlen, len6 * 8, iv6.off, sizeof(*qh),
+			  out->type == ICMP_DEST_UNREACH ||
+			  out->type == ICMP_TIME_EXCEEDED ||
+			  out->type == ICMP_PARAMETERPROB ? 4 : 0,
+			  XLAT_ERR4_MAX - sizeof(*iph) - sizeof(*ih), &q))
+		return MAPE_XLAT_BAD;
+	total = sizeof(*iph) + sizeof(*ih) + q.pad + q.ext;
 
 	buf = kzalloc(total, GFP_ATOMIC);
 	if (!buf)
@@ -549,12 +555,12 @@ static enum mape_xlat_ret err6to4(struct net *net, struct sk_buff *skb,
 	else if (out->type == ICMP_DEST_UNREACH &&
 		 out->code == ICMP_FRAG_NEEDED)
 		ih->un.frag.mtu = htons(out->param);
-	if (ext)
-		((u8 *)ih)[5] = pad / 4;
+	if (q.ext)
+		((u8 *)ih)[5] = q.pad / 4;
 	mape_xlat_hdr6to4(in, iv6.proto,
 			  ntohs(in->payload_len) - (iv6.off - sizeof(*in)),
 			  iv6.frag ? &iv6.fh : NULL, is4, id4, qh);
-	copy = min(orig - iv6.off, pad - (unsigned int)sizeof(*qh));
+	copy = min(q.orig - iv6.off, q.pad - (unsigned int)sizeof(*qh));
 	memcpy(qh + 1, l4, copy);
 	if (v6_first(&iv6) && iv6.proto == IPPROTO_ICMPV6 && copy) {
 		u8 *t = (u8 *)(qh + 1);
@@ -564,8 +570,8 @@ static enum mape_xlat_ret err6to4(struct net *net, struct sk_buff *skb,
 		else if (*t == ICMPV6_ECHO_REPLY)
 			*t = ICMP_ECHOREPLY;
 	}
-	if (ext)
-		memcpy((u8 *)qh + pad, (const u8 *)in + orig, ext);
+	if (q.ext)
+		memcpy((u8 *)qh + q.pad, (const u8 *)in + q.orig, q.ext);
 	ih->checksum = ip_compute_csum(ih, total - sizeof(*iph));
 	err = set_content(skb, buf, total);
 	kfree(buf);
