@@ -149,23 +149,38 @@ static int has_srcroute(const struct iphdr *iph)
 	return 0;
 }
 
-/* The content of skb (linear, writable) becomes the len bytes at buf. */
-static int set_content(struct sk_buff *skb, const void *buf, unsigned int len)
+/*
+ * The content of skb (linear, writable) becomes the len bytes at buf, a
+ * packet of protocol (ETH_P_*) whose network header is hlen bytes; buf is
+ * freed either way.
+ */
+static enum mape_xlat_ret set_content(struct sk_buff *skb, void *buf,
+				      unsigned int len, unsigned int hlen,
+				      u16 protocol)
 {
+	int err = 0;
+
 	if (len > skb->len) {
 		unsigned int need = len - skb->len;
 
-		if (skb_tailroom(skb) < need &&
-		    pskb_expand_head(skb, 0, need - skb_tailroom(skb),
-				     GFP_ATOMIC))
-			return -ENOMEM;
-		__skb_put(skb, need);
+		if (skb_tailroom(skb) < need)
+			err = pskb_expand_head(skb, 0,
+					       need - skb_tailroom(skb),
+					       GFP_ATOMIC);
+		if (!err)
+			__skb_put(skb, need);
 	} else {
 		__skb_trim(skb, len);
 	}
-	memcpy(skb->data, buf, len);
-	skb->ip_summed = CHECKSUM_NONE;
-	return 0;
+	if (!err) {
+		memcpy(skb->data, buf, len);
+		skb->ip_summed = CHECKSUM_NONE;
+		skb_reset_network_header(skb);
+		skb_set_transport_header(skb, hlen);
+		skb->protocol = htons(protocol);
+	}
+	kfree(buf);
+	return err ? MAPE_XLAT_NOMEM : MAPE_XLAT_OK;
 }
 
 /* GSO types name the network protocol: keep them right for segmentation. */
@@ -284,7 +299,6 @@ static enum mape_xlat_ret err4to6(struct sk_buff *skb, const struct iphdr *iph,
 	bool ifrag, ifirst;
 	const u8 *l4;
 	u8 len4, *buf;
-	int err;
 
 	if (skb_linearize(skb))
 		return MAPE_XLAT_NOMEM;
@@ -360,14 +374,7 @@ static enum mape_xlat_ret err4to6(struct sk_buff *skb, const struct iphdr *iph,
 					   csum_partial(ih6,
 							total - sizeof(*ip6h),
 							0));
-	err = set_content(skb, buf, total);
-	kfree(buf);
-	if (err)
-		return MAPE_XLAT_NOMEM;
-	skb_reset_network_header(skb);
-	skb_set_transport_header(skb, sizeof(*ip6h));
-	skb->protocol = htons(ETH_P_IPV6);
-	return MAPE_XLAT_OK;
+	return set_content(skb, buf, total, sizeof(*ip6h), ETH_P_IPV6);
 }
 
 /* An ICMPv4 message whose type has a translation, in place or rebuilt. */
@@ -505,7 +512,6 @@ static enum mape_xlat_ret err6to4(struct net *net, struct sk_buff *skb,
 	__be32 is4, id4;
 	const u8 *l4;
 	u8 len6, *buf;
-	int err;
 
 	if (skb_linearize(skb))
 		return MAPE_XLAT_NOMEM;
@@ -573,14 +579,7 @@ static enum mape_xlat_ret err6to4(struct net *net, struct sk_buff *skb,
 	if (q.ext)
 		memcpy((u8 *)qh + q.pad, (const u8 *)in + q.orig, q.ext);
 	ih->checksum = ip_compute_csum(ih, total - sizeof(*iph));
-	err = set_content(skb, buf, total);
-	kfree(buf);
-	if (err)
-		return MAPE_XLAT_NOMEM;
-	skb_reset_network_header(skb);
-	skb_set_transport_header(skb, sizeof(*iph));
-	skb->protocol = htons(ETH_P_IP);
-	return MAPE_XLAT_OK;
+	return set_content(skb, buf, total, sizeof(*iph), ETH_P_IP);
 }
 
 /* An ICMPv6 message whose type has a translation, in place or rebuilt. */
