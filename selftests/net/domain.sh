@@ -67,6 +67,10 @@ if [ "$MODE" = t ]; then
 		"$(for ns in br ce1; do ip netns exec $ns mapctl -j show dev mape0 |
 			jq -r '.[0] | "\(.mode) \(.dmr)"'; done | paste -sd,)" \
 		"t 2001:db8:ffff::/64,t 2001:db8:ffff::/64"
+	check_eq "br, ce1: mapctl show's needs: the routes they receive by" \
+		"$(for ns in br ce1; do ip netns exec $ns mapctl show dev mape0 |
+			grep '^needs:'; done | paste -sd,)" \
+		"needs: ip -6 route add $DMR dev mape0,needs: ip -6 route add $(ce_map_addr ce1)/128 dev mape0"
 	id=$(port_of ce1 5 2)
 	ip netns exec core timeout 10 tcpdump -n -l -i to-ce1 -c 4 \
 		'icmp6 and (ip6[40] == 128 or ip6[40] == 129)' \
