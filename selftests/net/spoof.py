@@ -9,7 +9,8 @@ process sends them all):
 
 CASE: udp (a UDP datagram), gre (a protocol without ports), short (an
 IPv4 header cut short), first (the first fragment of UDP datagram ID, 64
-bytes of its 136), later (its second and last fragment, no ports).
+bytes of its 136), later (its second and last fragment, no ports); t-udp
+(MAP-T: a UDP datagram in IPv6 alone, the INNER addresses unused, "-").
 """
 import logging
 import sys
@@ -25,7 +26,9 @@ for line in sys.stdin:
     sport, dport = (int(f[5]), int(f[6])) if len(f) > 6 else (0, 0)
     ident = int(f[7]) if len(f) > 7 else 1
     outer = IPv6(src=osrc, dst=odst, nh=4)
-    if case == "first":
+    if case == "t-udp":
+        pkt = IPv6(src=osrc, dst=odst) / UDP(sport=sport, dport=dport) / Raw(b"x")
+    elif case == "first":
         udp = bytes(UDP(sport=sport, dport=dport, len=136) / Raw(bytes(56)))
         pkt = outer / IP(src=isrc, dst=idst, id=ident, flags="MF", proto=17) / Raw(udp)
     elif case == "later":
