@@ -6,7 +6,8 @@
 # the IPv4 end translated (RFC 7915 section 5.2) from RFC 7600's dummy
 # address 192.0.0.8 (RFC 6791): time exceeded to a CE's ping with a small TTL,
 # Packet Too Big as "fragmentation needed" with 20 bytes less, towards the
-# server through the BR and towards a CE's own socket. Runs in the VM.
+# server through the BR and towards a CE's own socket; traceroute through
+# both translators. Runs in the VM.
 #
 #   [srv] ---- [br] ==to-br== [core] ==to-ce1== [ce1]
 
@@ -14,6 +15,7 @@ dir=$(dirname "$0")
 source "$dir/../lib.sh"
 MAPE_MODE=t
 source "$dir/topo.sh"
+require traceroute
 
 cleanup() { topo_cleanup; }
 trap cleanup EXIT
@@ -50,6 +52,16 @@ check_eq "ce1: ping with TTL 2: time exceeded, from 192.0.0.8" \
 	"$(grep -o 'From [0-9.]* icmp_seq=1 Time to live exceeded' <<<"$out")" \
 	"From 192.0.0.8 icmp_seq=1 Time to live exceeded"
 check_eq "ce1: the ICMPv6 error translated in (1 decap)" "$(delta ce1 decaps)" 1
+
+# traceroute from the server to ce1, by UDP to a port of ce1's set: the
+# BR's own IPv4 hop, then core and ce1's IPv6 forwarding, whose time
+# exceeded errors come back through the BR from 192.0.0.8, then ce1. Each
+# translator takes one off once (RFC 7915 section 5.1).
+check_eq "srv: traceroute to ce1 through both translators" \
+	"$(ip netns exec srv traceroute -n -U -p "$(port_of ce1 7 2)" -q 1 \
+		-w 2 -m 6 "${CE_V4[ce1]}" 2>/dev/null |
+		awk 'NR > 1 {print $2}' | paste -sd' ')" \
+	"203.0.113.1 192.0.0.8 192.0.0.8 ${CE_V4[ce1]}"
 
 # Packet Too Big towards the server: core's link to ce1 is 1400 bytes.
 ip -n core link set to-ce1 mtu 1400
