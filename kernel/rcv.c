@@ -368,6 +368,10 @@ bool mape_t_rcv(struct mape_dev *md, struct sk_buff *skb)
 	     (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL)) ||
 	    (ipv6_addr_type(&ip6h->saddr) & IPV6_ADDR_LINKLOCAL))
 		goto not_ours;
+	/* This host's own IPv6 may come in too, and turns around into
+	 * IPv4 input: its socket must not travel with it (loopback's rule).
+	 */
+	skb_orphan(skb);
 	if (!ip6h->payload_len ||
 	    skb->len < sizeof(*ip6h) + ntohs(ip6h->payload_len) ||
 	    pskb_trim_rcsum(skb, sizeof(*ip6h) + ntohs(ip6h->payload_len)))
