@@ -602,6 +602,7 @@ static void put_mape_data(struct gen *g, struct msg *m, bool create)
 	struct rng *r = g->r;
 	uint8_t a[16];
 	int role = chance(r, 50) ? MAPE_ROLE_CE : MAPE_ROLE_BR;
+	bool xlat = chance(r, 25);	/* mode t */
 	size_t nest;
 
 	nest = nest_start(m, IFLA_INFO_DATA);
@@ -609,7 +610,23 @@ static void put_mape_data(struct gen *g, struct msg *m, bool create)
 		((struct nlattr *)(m->b + nest))->nla_type &= ~NLA_F_NESTED;
 	if (create ? chance(r, 95) : chance(r, 10))
 		put_int(g, m, IFLA_MAPE_ROLE, 1, role, false);
-	if (create ? chance(r, 95) : chance(r, 25)) {
+	/* Mode t: a DMR instead of the BR address, mostly of an RFC 6052
+	 * length and without host bits.
+	 */
+	if (xlat || chance(r, 5))
+		put_int(g, m, IFLA_MAPE_MODE, 1, xlat ? 1 : rnd(r, 3), false);
+	if (xlat ? chance(r, 90) : chance(r, 5)) {
+		static const uint8_t lens[] = { 32, 40, 48, 56, 64, 96 };
+		unsigned int len = chance(r, 85) ? lens[rnd(r, 6)] : rnd(r, 129);
+
+		ip6(a, "2001:db8:ffff::");
+		if (chance(r, 10))
+			rnd_bytes(r, a + 4, 12);
+		put_bytes(g, m, IFLA_MAPE_DMR, a, 16);
+		if (chance(r, 95))
+			put_int(g, m, IFLA_MAPE_DMR_LEN, 1, len, false);
+	}
+	if (xlat ? chance(r, 5) : create ? chance(r, 95) : chance(r, 25)) {
 		ip6(a, br_addrs[rnd(r, sizeof(br_addrs) / sizeof(br_addrs[0]))]);
 		if (chance(r, 10))
 			rnd_bytes(r, a + 4, 12);
