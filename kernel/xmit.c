@@ -59,6 +59,15 @@ static void tx_drop(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
 	kfree_skb_reason(skb, mape_stat_drop_reason(s));
 }
 
+/* DF set, too big for the IPv6 path: the IPv4 sender learns mtu. */
+static void frag_needed(struct mape_dev *md, struct sk_buff *skb,
+			unsigned int mtu)
+{
+	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	mape_stat_inc(md, MAPE_STAT_ICMP_ENCAP_ERRORS);
+	tx_drop(md, skb, MAPE_STAT_V6_MTU_ERRORS);
+}
+
 /* Tell the IPv4 sender, then drop (RFC 7597 section 7: no rule). */
 static void no_ce(struct mape_dev *md, struct sk_buff *skb, enum mape_stat s)
 {
@@ -247,10 +256,7 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 			      skb->len > mtu) {
 		if (df) {
 			dst_release(dst);
-			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
-				      htonl(mtu));
-			mape_stat_inc(md, MAPE_STAT_ICMP_ENCAP_ERRORS);
-			tx_drop(md, skb, MAPE_STAT_V6_MTU_ERRORS);
+			frag_needed(md, skb, mtu);
 			return -EMSGSIZE;
 		}
 		/* DF clear: each segment is fragmented as if sent alone. */
@@ -382,10 +388,7 @@ static int translate(struct mape_dev *md, struct mape_params *p,
 			      skb->len > mtu) {
 		dst_release(dst);
 		if (df) {
-			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
-				      htonl(mtu));
-			mape_stat_inc(md, MAPE_STAT_ICMP_ENCAP_ERRORS);
-			tx_drop(md, skb, MAPE_STAT_V6_MTU_ERRORS);
+			frag_needed(md, skb, mtu);
 			return -EMSGSIZE;
 		}
 		if (skb_is_gso(skb)) {
