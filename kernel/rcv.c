@@ -297,23 +297,6 @@ static int mape_rcv(struct sk_buff *skb)
 	return deliver(md, skb, outer_ds);
 }
 
-/* Why a packet was not translated, as the counter that says so. */
-static enum mape_stat xlat_stat(enum mape_xlat_ret ret)
-{
-	switch (ret) {
-	case MAPE_XLAT_NO_XLAT:
-		return MAPE_STAT_XLAT_UNTRANSLATABLE;
-	case MAPE_XLAT_UDP_ZERO:
-		return MAPE_STAT_XLAT_UDP_ZERO_CSUM;
-	case MAPE_XLAT_FRAG_ICMP:
-		return MAPE_STAT_XLAT_ICMP_FRAGMENTS;
-	case MAPE_XLAT_EXTHDR:
-		return MAPE_STAT_XLAT_EXT_HEADER;
-	default:
-		return MAPE_STAT_HEADER_ERRORS;
-	}
-}
-
 /* RFC 7600 section 4.8: 192.0.0.8, the IPv4 dummy address. */
 #define MAPE_RFC7600_DUMMY	0xc0000008
 
@@ -382,7 +365,7 @@ bool mape_t_rcv(struct mape_dev *md, struct sk_buff *skb)
 		icmpv6_send(skb, ICMPV6_PARAMPROB, ICMPV6_HDR_FIELD,
 			    v6.pointer);
 	if (ret != MAPE_XLAT_OK) {
-		rx_drop(md, skb, xlat_stat(ret));
+		rx_drop(md, skb, mape_xlat_stat(ret));
 		goto out;
 	}
 	src = ip6h->saddr;
@@ -415,7 +398,7 @@ bool mape_t_rcv(struct mape_dev *md, struct sk_buff *skb)
 	args.near_is_dst = ce;
 	ret = mape_xlat_6to4(md->net, skb, &v6, s4, d4, &args);
 	if (ret != MAPE_XLAT_OK) {
-		rx_drop(md, skb, xlat_stat(ret));
+		rx_drop(md, skb, mape_xlat_stat(ret));
 		goto out;
 	}
 	/* RFC 7915 section 5.1: once per translator. ip6_forward took one

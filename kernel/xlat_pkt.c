@@ -690,3 +690,21 @@ enum mape_xlat_ret mape_xlat_6to4(struct net *net, struct sk_buff *skb,
 		icmp4_csum(skb, sizeof(*iph));
 	return MAPE_XLAT_OK;
 }
+
+enum mape_stat mape_xlat_stat(enum mape_xlat_ret ret)
+{
+	switch (ret) {
+	case MAPE_XLAT_NO_XLAT:
+		return MAPE_STAT_XLAT_UNTRANSLATABLE;
+	case MAPE_XLAT_UDP_ZERO:
+		return MAPE_STAT_XLAT_UDP_ZERO_CSUM;
+	case MAPE_XLAT_SRCROUTE:
+		return MAPE_STAT_XLAT_SOURCE_ROUTE;
+	case MAPE_XLAT_EXTHDR:
+		return MAPE_STAT_XLAT_EXT_HEADER;
+	case MAPE_XLAT_FRAG_ICMP:
+		return MAPE_STAT_XLAT_ICMP_FRAGMENTS;
+	default:
+		return MAPE_STAT_HEADER_ERRORS;
+	}
+}

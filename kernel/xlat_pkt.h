@@ -9,6 +9,7 @@
 #define _MAPE_XLAT_PKT_H
 
 #include <linux/in6.h>
+#include <linux/mape.h>
 #include <linux/skbuff.h>
 #include <net/ipv6.h>
 
@@ -93,5 +94,8 @@ enum mape_xlat_ret mape_xlat_4to6(struct sk_buff *skb,
 enum mape_xlat_ret mape_xlat_6to4(struct net *net, struct sk_buff *skb,
 				  const struct mape_xlat_v6 *v6, __be32 saddr,
 				  __be32 daddr, const struct mape_xlat_args *args);
+
+/* The device's counter of a packet not translated for ret. */
+enum mape_stat mape_xlat_stat(enum mape_xlat_ret ret);
 
 #endif /* _MAPE_XLAT_PKT_H */

@@ -418,24 +418,11 @@ static int translate(struct mape_dev *md, struct mape_params *p,
 	ret = mape_xlat_4to6(skb, &fl6.saddr, daddr, &args);
 	if (ret != MAPE_XLAT_OK) {
 		dst_release(dst);
-		switch (ret) {
-		case MAPE_XLAT_SRCROUTE:
+		if (ret == MAPE_XLAT_SRCROUTE) {
 			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_SR_FAILED, 0);
 			mape_stat_inc(md, MAPE_STAT_ICMP_ENCAP_ERRORS);
-			tx_drop(md, skb, MAPE_STAT_XLAT_SOURCE_ROUTE);
-			break;
-		case MAPE_XLAT_NO_XLAT:
-			tx_drop(md, skb, MAPE_STAT_XLAT_UNTRANSLATABLE);
-			break;
-		case MAPE_XLAT_UDP_ZERO:
-			tx_drop(md, skb, MAPE_STAT_XLAT_UDP_ZERO_CSUM);
-			break;
-		case MAPE_XLAT_FRAG_ICMP:
-			tx_drop(md, skb, MAPE_STAT_XLAT_ICMP_FRAGMENTS);
-			break;
-		default:
-			tx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
 		}
+		tx_drop(md, skb, mape_xlat_stat(ret));
 		return -EINVAL;
 	}
 	skb_scrub_packet(skb, false);
