@@ -176,6 +176,19 @@ syntax:
 	return MAPE_LINK_INVALID;
 }
 
+/* A prefix as two attributes: its address (type) and length (len_type). */
+static enum mape_link_status put_prefix(const struct mape_link_writer *w,
+					int type, int len_type,
+					const struct in6_addr *addr,
+					unsigned long len)
+{
+	enum mape_link_status st = put(w, type, addr, sizeof(*addr));
+
+	if (st != MAPE_LINK_OK)
+		return st;
+	return put_u8(w, len_type, len);
+}
+
 static enum mape_link_status add_eu_prefix(const struct mape_link_writer *w,
 					   const char *arg,
 					   struct mape_link_error *err)
@@ -185,11 +198,10 @@ static enum mape_link_status add_eu_prefix(const struct mape_link_writer *w,
 	unsigned long len;
 
 	st = parse_prefix("end-user-prefix", arg, &addr, &len, err);
-	if (st == MAPE_LINK_OK)
-		st = put(w, IFLA_MAPE_EU_PREFIX, &addr, sizeof(addr));
 	if (st != MAPE_LINK_OK)
 		return st;
-	return put_u8(w, IFLA_MAPE_EU_PREFIX_LEN, len);
+	return put_prefix(w, IFLA_MAPE_EU_PREFIX, IFLA_MAPE_EU_PREFIX_LEN,
+			  &addr, len);
 }
 
 /* RFC 6052 section 2.2: the prefix lengths an IPv4 address embeds in. */
@@ -208,10 +220,7 @@ static enum mape_link_status add_dmr(const struct mape_link_writer *w,
 	    len != 96)
 		return invalid(err,
 			       "dmr length is 32, 40, 48, 56, 64 or 96 (RFC 6052)");
-	st = put(w, IFLA_MAPE_DMR, &addr, sizeof(addr));
-	if (st != MAPE_LINK_OK)
-		return st;
-	return put_u8(w, IFLA_MAPE_DMR_LEN, len);
+	return put_prefix(w, IFLA_MAPE_DMR, IFLA_MAPE_DMR_LEN, &addr, len);
 }
 
 static enum mape_link_status add_link(const struct mape_link_writer *w,
