@@ -134,6 +134,10 @@ check_add "MAP-T CE: mode t and a dmr" \
 	"role=0 eu_prefix=2001:db8:12:3400:: eu_prefix_len=56 mode=1 dmr=64:ff9b:: dmr_len=96" \
 	role ce mode t dmr 64:ff9b::/96 end-user-prefix 2001:db8:12:3400::/56
 check_add "mode e" "mode=0" mode e
+check_add "icmp-src ADDRESS (RFC 6791)" "icmp_src=198.51.100.1" \
+	icmp-src 198.51.100.1
+check_add "icmp-src auto: 0.0.0.0, the device's own" "icmp_src=0.0.0.0" \
+	icmp-src auto
 check_add "dmr /32" "dmr=2001:db8:: dmr_len=32" dmr 2001:db8::/32
 check_add "dmr /64" "dmr=2001:db8:122:300:: dmr_len=64" \
 	dmr 2001:db8:122:300::/64
@@ -225,6 +229,13 @@ check_bad "dmr host bits" \
 	'host bits set beyond /96 \(the prefix is 64:ff9b::/96\)' \
 	dmr 64:ff9b::1/96
 check_bad "dmr without length" 'dmr needs a length' dmr 64:ff9b::
+check_bad "icmp-src IPv6" \
+	'"2001:db8::1" is wrong: icmp-src is "auto" or an IPv4 address' \
+	icmp-src 2001:db8::1
+check_bad "icmp-src prefix" 'icmp-src is "auto" or an IPv4 address' \
+	icmp-src 198.51.100.0/24
+check_bad "duplicate icmp-src" 'duplicate "icmp-src"' \
+	icmp-src auto icmp-src 198.51.100.1
 check_bad "dmr IPv4" 'dmr is IPV6_ADDRESS/LEN' dmr 192.0.2.0/24
 check_bad "duplicate dmr" 'duplicate "dmr"' \
 	dmr 64:ff9b::/96 dmr 2001:db8::/32
@@ -335,9 +346,11 @@ br4_json='{"role": "br", "br_addr": "2001:db8::ff", "mtu_v6": 1400, "frag": "inn
 odd_attrs="frag_mode=2 v4_reassembly=7 frag_id=3 frag_max_entries=1048576 frag_timeout=1"
 odd_text="frag 2 v4-reassembly 7 frag-id 3 frag-entries 1048576 frag-timeout 1"
 # Mode T: the DMR instead of a BR address. Mode E, the default, unsaid.
-t_attrs="role=1 ifid=0 mode=1 dmr=2001:db8:122:300:: dmr_len=64"
-t_text="role br mode t dmr 2001:db8:122:300::/64 ifid rfc"
-t_json='{"role": "br", "mode": "t", "dmr": "2001:db8:122:300::/64", "ifid": "rfc"}'
+t_attrs="role=1 ifid=0 mode=1 dmr=2001:db8:122:300:: dmr_len=64 icmp_src=198.51.100.1"
+t_text="role br mode t dmr 2001:db8:122:300::/64 icmp-src 198.51.100.1 ifid rfc"
+t_json='{"role": "br", "mode": "t", "dmr": "2001:db8:122:300::/64", "icmp_src": "198.51.100.1", "ifid": "rfc"}'
+t2_attrs="role=0 mode=1 dmr=64:ff9b:: dmr_len=96 icmp_src=0.0.0.0"
+t2_text="role ce mode t dmr 64:ff9b::/96 icmp-src auto"
 
 # shellcheck disable=SC2086 # the attribute lists are words on purpose
 if ! out=$(cc -O2 -Wall -Wextra -Werror -shared -fPIC \
@@ -346,7 +359,7 @@ if ! out=$(cc -O2 -Wall -Wextra -Werror -shared -fPIC \
 	mapetest0 4242 $ce_attrs -- mapetest1 4243 $br_attrs -- \
 	mapetest2 4244 -- mapetest3 4245 $ce3_attrs -- \
 	mapetest4 4246 $br4_attrs -- mapetest5 4247 $odd_attrs -- \
-	mapetest6 4248 $t_attrs; then
+	mapetest6 4248 $t_attrs -- mapetest7 4249 $t2_attrs; then
 	log_test 1 "build the fake link dump" "$out"
 else
 	show()
@@ -421,6 +434,14 @@ for link in json.load(sys.stdin):
 	run_ip link add m1 type mape $(text_of mapetest6)
 	[ "$(cat "$tmp/data")" = "$t_attrs" ]
 	log_test $? "mode t dmr ... pastes back the same" \
+		"sent \"$(cat "$tmp/data")\""
+	got=$(text_of mapetest7)
+	[ "$got" = "$t2_text" ]
+	log_test $? "ip -d link show: icmp-src auto" "got \"$got\""
+	# shellcheck disable=SC2046
+	run_ip link add m1 type mape $(text_of mapetest7)
+	[ "$(cat "$tmp/data")" = "$t2_attrs" ]
+	log_test $? "mode t ... icmp-src auto pastes back the same" \
 		"sent \"$(cat "$tmp/data")\""
 	got=$(json_of mapetest3)
 	[ "$got" = "$ce3_json" ]

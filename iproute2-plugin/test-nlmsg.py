@@ -56,8 +56,9 @@ MAPE_ATTRS = {
     19: ("mode", "u8"),
     20: ("dmr", "in6"),
     21: ("dmr_len", "u8"),
+    22: ("icmp_src", "in4"),
 }
-SIZES = {"u8": 1, "u16": 2, "u32": 4, "in6": 16}
+SIZES = {"u8": 1, "u16": 2, "u32": 4, "in4": 4, "in6": 16}
 FMT = {"u8": "=B", "u16": "=H", "u32": "=I"}
 
 
@@ -82,6 +83,8 @@ def decode_mape(data):
             words.append("%s=BADLEN(%d)" % (name, len(payload)))
         elif enc == "in6":
             words.append("%s=%s" % (name, ipaddress.IPv6Address(payload)))
+        elif enc == "in4":
+            words.append("%s=%s" % (name, ipaddress.IPv4Address(payload)))
         else:
             words.append("%s=%d" % (name, struct.unpack(FMT[enc], payload)[0]))
     return " ".join(words)
@@ -163,6 +166,8 @@ def fake_link(name, ifindex, words):
         atype, enc = by_name[key]
         if enc == "in6":
             payload = ipaddress.IPv6Address(value).packed
+        elif enc == "in4":
+            payload = ipaddress.IPv4Address(value).packed
         else:
             payload = struct.pack(FMT[enc], int(value, 0))
         data += nla(atype, payload)

@@ -9,6 +9,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/inetdevice.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <net/addrconf.h>
@@ -582,6 +583,7 @@ static const struct nla_policy mape_policy[IFLA_MAPE_MAX + 1] = {
 	[IFLA_MAPE_MODE]	  = NLA_POLICY_MAX(NLA_U8, MAPE_MODE_T),
 	[IFLA_MAPE_DMR]		  = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[IFLA_MAPE_DMR_LEN]	  = NLA_POLICY_MAX(NLA_U8, 96),
+	[IFLA_MAPE_ICMP_SRC]	  = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
 };
 
 static int mape_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -611,6 +613,16 @@ static int mape_validate(struct nlattr *tb[], struct nlattr *data[],
 		if (!ipv6_addr_equal(&m, &a)) {
 			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_DMR],
 					    "dmr has bits set beyond its length");
+			return -EINVAL;
+		}
+	}
+	if (data[IFLA_MAPE_ICMP_SRC]) {
+		__be32 a = nla_get_in_addr(data[IFLA_MAPE_ICMP_SRC]);
+
+		if (a && (ipv4_is_multicast(a) || ipv4_is_lbcast(a) ||
+			  ipv4_is_loopback(a) || ipv4_is_zeronet(a))) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_ICMP_SRC],
+					    "icmp-src must be a unicast IPv4 address (or 0.0.0.0 for the device's own)");
 			return -EINVAL;
 		}
 	}
@@ -647,6 +659,13 @@ static int config_parse(struct net *net, struct mape_config *cfg,
 				    "dmr belongs to mode t");
 		return -EINVAL;
 	}
+	if (data[IFLA_MAPE_ICMP_SRC] && cfg->mode == MAPE_MODE_E) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MAPE_ICMP_SRC],
+				    "icmp-src belongs to mode t; mode e carries ICMPv4 unchanged");
+		return -EINVAL;
+	}
+	if (data[IFLA_MAPE_ICMP_SRC])
+		cfg->icmp_src = nla_get_in_addr(data[IFLA_MAPE_ICMP_SRC]);
 	if (data[IFLA_MAPE_BR_ADDR])
 		cfg->br_addr = nla_get_in6_addr(data[IFLA_MAPE_BR_ADDR]);
 	if (data[IFLA_MAPE_DMR]) {
@@ -813,6 +832,22 @@ static int get_mtu(struct net_device *dev, struct nlattr *data[], u32 *mtu,
 	return 0;
 }
 
+/*
+ * Mode T: ICMPv6 errors from routers of the domain come out of the device
+ * with an IPv4 source of this host's by default (RFC 6791, see
+ * IFLA_MAPE_ICMP_SRC); IPv4 input drops a local source arriving from a
+ * device unless that device accepts local sources. Set once, as a default
+ * the administrator may turn off (net.ipv4.conf.DEV.accept_local). A CE
+ * keeps the martian check for what it receives (rcv.c). RTNL.
+ */
+static void accept_local(struct net_device *dev)
+{
+	struct in_device *in_dev = __in_dev_get_rtnl(dev);
+
+	if (in_dev)
+		IN_DEV_CONF_SET(in_dev, ACCEPT_LOCAL, 1);
+}
+
 static int mape_dev_newlink(struct net *net, struct net_device *dev,
 			    struct nlattr *tb[], struct nlattr *data[],
 			    struct netlink_ext_ack *extack)
@@ -906,6 +941,8 @@ static int mape_dev_newlink(struct net *net, struct net_device *dev,
 		return ret;
 	}
 	frag_limits(md, data, extack);
+	if (p->cfg.mode == MAPE_MODE_T)
+		accept_local(dev);
 	list_add_tail_rcu(&md->list, &mn->devs);
 	return 0;
 }
@@ -1030,6 +1067,7 @@ static size_t mape_get_size(const struct net_device *dev)
 	       nla_total_size(1) +			/* MODE */
 	       nla_total_size(sizeof(struct in6_addr)) +	/* DMR */
 	       nla_total_size(1) +			/* DMR_LEN */
+	       nla_total_size(4) +			/* ICMP_SRC */
 	       nla_total_size(4) * 3;		/* FRAG_MAX_*, TIMEOUT */
 }
 
@@ -1066,7 +1104,8 @@ static int mape_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	if (cfg->mode == MAPE_MODE_E ?
 	    nla_put_in6_addr(skb, IFLA_MAPE_BR_ADDR, &cfg->br_addr) :
 	    nla_put_in6_addr(skb, IFLA_MAPE_DMR, &cfg->dmr) ||
-	    nla_put_u8(skb, IFLA_MAPE_DMR_LEN, cfg->dmr_len))
+	    nla_put_u8(skb, IFLA_MAPE_DMR_LEN, cfg->dmr_len) ||
+	    nla_put_in_addr(skb, IFLA_MAPE_ICMP_SRC, cfg->icmp_src))
 		return -EMSGSIZE;
 	if (cfg->has_eu &&
 	    (nla_put_in6_addr(skb, IFLA_MAPE_EU_PREFIX, &cfg->eu_prefix) ||

@@ -24,6 +24,7 @@ struct mape_config {
 	u8 mode;		/* enum mape_mode */
 	struct in6_addr dmr;	/* mode T: the Default Mapping Rule */
 	u8 dmr_len;
+	__be32 icmp_src;	/* mode T: RFC 6791 source, 0 for the own */
 	u8 ifid;		/* enum mape_ifid */
 	u8 hoplimit;
 	u16 tclass;		/* 0..255 or MAPE_TCLASS_INHERIT */

@@ -380,7 +380,8 @@ static int fill_domain(struct sk_buff *skb, struct mape_dev *md, u32 portid,
 	    (p->cfg.mode == MAPE_MODE_E ?
 	     nla_put_in6_addr(skb, MAPE_A_BR_ADDR, &p->cfg.br_addr) :
 	     nla_put_in6_addr(skb, MAPE_A_DMR, &p->cfg.dmr) ||
-	     nla_put_u8(skb, MAPE_A_DMR_LEN, p->cfg.dmr_len)) ||
+	     nla_put_u8(skb, MAPE_A_DMR_LEN, p->cfg.dmr_len) ||
+	     nla_put_in_addr(skb, MAPE_A_ICMP_SRC, p->cfg.icmp_src)) ||
 	    nla_put_u32(skb, MAPE_A_RULE_COUNT, READ_ONCE(md->rules.count)) ||
 	    (p->has_bmr && put_rule(skb, &p->bmr, MAPE_RULE_BMR)) ||
 	    (p->ce_valid && put_ce(skb, &p->ce, -1)))

@@ -10,6 +10,7 @@
 
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
+#include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <net/icmp.h>
 #include <net/inet_ecn.h>
@@ -300,6 +301,23 @@ static int mape_rcv(struct sk_buff *skb)
 /* RFC 7600 section 4.8: 192.0.0.8, the IPv4 dummy address. */
 #define MAPE_RFC7600_DUMMY	0xc0000008
 
+/*
+ * RFC 6791: the IPv4 source of an ICMPv6 error from a router of the IPv6
+ * domain, which has no IPv4 name. The configured one, else the device's
+ * own as IPv4 would pick it to answer d4 (an address of the device, else
+ * of the host), else the dummy. The device accepts local sources
+ * (device.c's accept_local()).
+ */
+static __be32 icmp_source(const struct mape_dev *md,
+			  const struct mape_params *p, __be32 d4)
+{
+	__be32 s4 = p->cfg.icmp_src;
+
+	if (!s4)
+		s4 = inet_select_addr(md->dev, d4, RT_SCOPE_UNIVERSE);
+	return s4 ?: htonl(MAPE_RFC7600_DUMMY);
+}
+
 /* An ICMPv6 error message, whole (not in fragments). */
 static bool icmp6_error(const struct sk_buff *skb,
 			const struct mape_xlat_v6 *v6)
@@ -373,25 +391,30 @@ bool mape_t_rcv(struct mape_dev *md, struct sk_buff *skb)
 	ds = ipv6_get_dsfield(ip6h);
 	ce = p->cfg.role == MAPE_ROLE_CE;
 	mape_t_names_init(&names, md, p);
+	if (!mape_t_to4(&names, &dst, ce, &d4)) {
+		rx_drop(md, skb, MAPE_STAT_DECAP_WRONG_DST);
+		goto out;
+	}
 	if (!mape_t_to4(&names, &src, !ce, &s4)) {
-		/* RFC 6791: an ICMPv6 error from a router of the IPv6
-		 * domain, which has no IPv4 name, needs a source. Not one
-		 * of this host's: the translated error arrives through the
-		 * device, and IPv4 drops a local source from outside as a
-		 * martian. RFC 7600's dummy address is for exactly this.
-		 * Anyone on the path may send an error (as in mode E); what
-		 * it quotes must be named by this device for its
-		 * translation to succeed.
+		/* An ICMPv6 error from a router of the IPv6 domain. Anyone
+		 * on the path may send one (as in mode E); what it quotes
+		 * must be named by this device for its translation to
+		 * succeed.
 		 */
 		if (!icmp6_error(skb, &v6)) {
 			rx_drop(md, skb, MAPE_STAT_DECAP_SPOOF);
 			goto out;
 		}
-		s4 = htonl(MAPE_RFC7600_DUMMY);
+		s4 = icmp_source(md, p, d4);
 		anon = true;
-	}
-	if (!mape_t_to4(&names, &dst, ce, &d4)) {
-		rx_drop(md, skb, MAPE_STAT_DECAP_WRONG_DST);
+	} else if (ce && inet_addr_type_dev_table(md->net, md->dev, s4) ==
+		   RTN_LOCAL) {
+		/* The martian check the device's accept_local turned off,
+		 * kept for what the domain names: a CE's sources are the
+		 * world behind the DMR and its FMR peers, never itself.
+		 * A BR's are its CEs, which rules place outside the host.
+		 */
+		rx_drop(md, skb, MAPE_STAT_DECAP_SPOOF);
 		goto out;
 	}
 	args.map = &names.map;

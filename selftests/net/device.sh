@@ -93,7 +93,25 @@ check_eq "  mapctl show: mode t, the DMR" \
 	"t 2001:db8:46::/48"
 check_eq "  MTU: the underlay's, no header to leave room for" \
 	"$(ip -j link show t0 | jq '.[0].mtu')" 1500
+check_eq "  icmp-src auto by default (RFC 6791: the device's own)" \
+	"$(info t0 | jq -r .icmp_src)" auto
+check_eq "  and accept_local on, for the host's own address as that source" \
+	"$(sysctl -n net.ipv4.conf.t0.accept_local)" 1
+check "  icmp-src changes" ip link set t0 type mape icmp-src 198.51.100.7
+check_eq "  changed, in ip and mapctl show" \
+	"$(info t0 | jq -r .icmp_src) $(mapctl -j show dev t0 | jq -r '.[0].icmp_src')" \
+	"198.51.100.7 198.51.100.7"
+check "  and back to auto" ip link set t0 type mape icmp-src auto
+check_eq "  auto again" "$(info t0 | jq -r .icmp_src)" auto
+check_fail "  icmp-src must be unicast" "icmp-src must be a unicast" \
+	ip link set t0 type mape icmp-src 224.0.0.1
+check_fail "  icmp-src not loopback" "icmp-src must be a unicast" \
+	ip link set t0 type mape icmp-src 127.0.0.1
 ip link del t0
+check_fail "icmp-src belongs to mode t" "icmp-src belongs to mode t" \
+	ip link add m9 type mape role br br-addr 2001:db8::1 icmp-src 192.0.2.1
+check_eq "mode e: accept_local left alone" \
+	"$(sysctl -n net.ipv4.conf.m1.accept_local)" 0
 check_fail "br-addr must be unicast" "global unicast" \
 	ip link add m9 type mape role br br-addr ff02::1
 check_fail "unknown option is refused, naming it" 'unknown option "bogus"' \

@@ -3,8 +3,9 @@
 #
 # MAP-T (RFC 7599) ICMP through the domain of topo.sh in mode t: ICMPv6
 # errors from routers of the IPv6 domain, which have no IPv4 name, reach
-# the IPv4 end translated (RFC 7915 section 5.2) from RFC 7600's dummy
-# address 192.0.0.8 (RFC 6791): time exceeded to a CE's ping with a small TTL,
+# the IPv4 end translated (RFC 7915 section 5.2) from the device's RFC 6791
+# source (its own address by default, icmp-src, RFC 7600's 192.0.0.8 as
+# one): time exceeded to a CE's ping with a small TTL,
 # Packet Too Big as "fragmentation needed" with 20 bytes less, towards the
 # server through the BR and towards a CE's own socket; traceroute through
 # both translators. Runs in the VM.
@@ -43,25 +44,47 @@ route_mtu()
 
 check "domain built (mode t)" topo_setup || exit 1
 
-# Time exceeded: ce1's TTL 2 lasts through core and ends at br's IPv6
+# ttl2 ICMP_ID: the source of the time exceeded ce1's ping to the server
+# with TTL 2 gets: it lasts through core and ends at br's IPv6
 # forwarding, whose ICMPv6 comes from an address outside the domain.
-id=$(port_of ce1 6 1)
-stats_snapshot ce1
-out=$(ip netns exec ce1 ping -c 1 -t 2 -W 2 -e "$id" $SRV 2>&1)
-check_eq "ce1: ping with TTL 2: time exceeded, from 192.0.0.8" \
-	"$(grep -o 'From [0-9.]* icmp_seq=1 Time to live exceeded' <<<"$out")" \
-	"From 192.0.0.8 icmp_seq=1 Time to live exceeded"
-check_eq "ce1: the ICMPv6 error translated in (1 decap)" "$(delta ce1 decaps)" 1
+ttl2()
+{
+	ip netns exec ce1 ping -c 1 -t 2 -W 2 -e "$1" $SRV 2>&1 |
+		sed -n 's/^From \([0-9.]*\) icmp_seq=1 Time to live exceeded$/\1/p'
+}
 
-# traceroute from the server to ce1, by UDP to a port of ce1's set: the
-# BR's own IPv4 hop, then core and ce1's IPv6 forwarding, whose time
-# exceeded errors come back through the BR from 192.0.0.8, then ce1. Each
-# translator takes one off once (RFC 7915 section 5.1).
-check_eq "srv: traceroute to ce1 through both translators" \
-	"$(ip netns exec srv traceroute -n -U -p "$(port_of ce1 7 2)" -q 1 \
+# trace: the hops of a traceroute from the server to ce1, by UDP to a
+# port of ce1's set: the BR's own IPv4 hop, then core and ce1's IPv6
+# forwarding, whose time exceeded errors come back through the BR, then
+# ce1. Each translator takes one off once (RFC 7915 section 5.1).
+trace()
+{
+	ip netns exec srv traceroute -n -U -p "$(port_of ce1 7 2)" -q 1 \
 		-w 2 -m 6 "${CE_V4[ce1]}" 2>/dev/null |
-		awk 'NR > 1 {print $2}' | paste -sd' ')" \
-	"203.0.113.1 192.0.0.8 192.0.0.8 ${CE_V4[ce1]}"
+		awk 'NR > 1 {print $2}' | paste -sd' '
+}
+
+stats_snapshot ce1
+check_eq "ce1: ping with TTL 2: time exceeded from the device's own address" \
+	"$(ttl2 "$(port_of ce1 6 1)")" "${CE_V4[ce1]}"
+check_eq "ce1: the ICMPv6 error translated in (1 decap)" "$(delta ce1 decaps)" 1
+check "ce1: icmp-src 192.0.0.8 (RFC 7600's dummy)" \
+	ip -n ce1 link set mape0 type mape icmp-src 192.0.0.8
+check_eq "ce1: time exceeded from 192.0.0.8 then" \
+	"$(ttl2 "$(port_of ce1 6 2)")" 192.0.0.8
+
+check_eq "srv: traceroute to ce1 through both translators: the BR's own address" \
+	"$(trace)" "203.0.113.1 203.0.113.1 203.0.113.1 ${CE_V4[ce1]}"
+check "br: icmp-src 198.51.100.1, an address not the host's" \
+	ip -n br link set mape0 type mape icmp-src 198.51.100.1
+check_eq "srv: traceroute: the domain's routers from 198.51.100.1" \
+	"$(trace)" "203.0.113.1 198.51.100.1 198.51.100.1 ${CE_V4[ce1]}"
+check "br: accept_local off" \
+	ip netns exec br sysctl -qw net.ipv4.conf.mape0.accept_local=0
+check "br: icmp-src auto again" ip -n br link set mape0 type mape icmp-src auto
+check_eq "srv: traceroute: then the host's own source is a martian, dropped" \
+	"$(trace)" "203.0.113.1 * * ${CE_V4[ce1]}"
+ip netns exec br sysctl -qw net.ipv4.conf.mape0.accept_local=1
 
 # Packet Too Big towards the server: core's link to ce1 is 1400 bytes.
 ip -n core link set to-ce1 mtu 1400

@@ -21,6 +21,7 @@ void mape_link_usage(FILE *f)
 	fprintf(f,
 		"role {ce|br} br-addr ADDR [ end-user-prefix PREFIX ]\n"
 		"	| role {ce|br} mode t dmr DMR [ end-user-prefix PREFIX ]\n"
+		"		[ icmp-src { auto | IPV4_ADDRESS } ]\n"
 		"		[ ifid {rfc|draft03} ] [ dev UNDERLAY ] [ hoplimit HLIM ]\n"
 		"		[ tclass TCLASS ] [ encaplimit ELIM ] [ mtu MTU ]\n"
 		"		[ mtu-v6 MTU6 ] [ frag {outer|inner} ]\n"
@@ -34,6 +35,8 @@ void mape_link_usage(FILE *f)
 		"		   translation, IPv4 outside the domain in the DMR\n"
 		"	DMR	:= IPV6_ADDRESS/LEN, LEN one of RFC 6052's:\n"
 		"		   32, 40, 48, 56, 64, 96\n"
+		"	icmp-src: source of ICMP errors from the IPv6 domain's\n"
+		"		   routers (RFC 6791); auto: the device's own (default)\n"
 		"	HLIM	:= 1..255 (default %d)\n"
 		"	TCLASS	:= { inherit | 0..255 | 0x00..0xff } (default inherit)\n"
 		"	ELIM	:= { none | 0..255 } (default none)\n"
@@ -223,6 +226,22 @@ static enum mape_link_status add_dmr(const struct mape_link_writer *w,
 	return put_prefix(w, IFLA_MAPE_DMR, IFLA_MAPE_DMR_LEN, &addr, len);
 }
 
+/*
+ * RFC 6791's source; "auto" sends 0.0.0.0, the device's own. The kernel
+ * refuses what cannot be a unicast source.
+ */
+static enum mape_link_status add_icmp_src(const struct mape_link_writer *w,
+					  const char *arg,
+					  struct mape_link_error *err)
+{
+	struct in_addr addr = { 0 };
+
+	if (strcmp(arg, "auto") && inet_pton(AF_INET, arg, &addr) != 1)
+		return invalid(err,
+			       "icmp-src is \"auto\" or an IPv4 address");
+	return put(w, IFLA_MAPE_ICMP_SRC, &addr, sizeof(addr));
+}
+
 static enum mape_link_status add_link(const struct mape_link_writer *w,
 				      const char *arg,
 				      struct mape_link_error *err)
@@ -300,6 +319,7 @@ static const struct keyword {
 	  .msg = "mode is \"e\" (MAP-E) or \"t\" (MAP-T)" },
 	{ .keyword = "br-addr", .add = add_br_addr },
 	{ .keyword = "dmr", .add = add_dmr },
+	{ .keyword = "icmp-src", .add = add_icmp_src },
 	{ .keyword = "end-user-prefix", .add = add_eu_prefix },
 	{ .keyword = "ifid", .type = IFLA_MAPE_IFID,
 	  .words = { "rfc", "draft03" },
@@ -494,6 +514,15 @@ void mape_link_print(const struct mape_link_attr a[IFLA_MAPE_MAX + 1],
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%u",
 			 attr_u8(len));
 		p->string(p->ctx, "dmr", "dmr %s ", buf, true);
+	}
+	at = attr_of(a, IFLA_MAPE_ICMP_SRC, sizeof(struct in_addr));
+	if (at) {
+		if (!memcmp(at->data, "\0\0\0\0", 4))
+			p->string(p->ctx, "icmp_src", "icmp-src %s ", "auto",
+				  false);
+		else if (inet_ntop(AF_INET, at->data, buf, sizeof(buf)))
+			p->string(p->ctx, "icmp_src", "icmp-src %s ", buf,
+				  true);
 	}
 
 	at = attr_of(a, IFLA_MAPE_EU_PREFIX, sizeof(struct in6_addr));

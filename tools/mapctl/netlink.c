@@ -254,6 +254,7 @@ static const char *const attr_names[MAPE_A_MAX + 1] = {
 	[MAPE_A_MODE] = "MAPE_A_MODE",
 	[MAPE_A_DMR] = "MAPE_A_DMR",
 	[MAPE_A_DMR_LEN] = "MAPE_A_DMR_LEN",
+	[MAPE_A_ICMP_SRC] = "MAPE_A_ICMP_SRC",
 };
 
 static const char *const rule_attr_names[MAPE_RULE_A_MAX + 1] = {
@@ -558,6 +559,7 @@ static const struct nla_policy attr_policy[MAPE_A_MAX + 1] = {
 	[MAPE_A_MODE] = { .type = NLA_U8 },
 	[MAPE_A_DMR] = { .minlen = sizeof(struct in6_addr) },
 	[MAPE_A_DMR_LEN] = { .type = NLA_U8 },
+	[MAPE_A_ICMP_SRC] = { .minlen = sizeof(struct in_addr) },
 };
 
 /*

@@ -60,6 +60,17 @@ static bool dmr_text(struct nlattr **tb, char out[INET6_ADDRSTRLEN + 4])
 	return true;
 }
 
+/* RFC 6791's source of mode T: an address, or "auto" for 0.0.0.0. */
+static const char *icmp_src_text(struct nlattr *a, char buf[INET6_ADDRSTRLEN])
+{
+	struct in_addr v4;
+
+	memcpy(&v4, nla_data(a), sizeof(v4));
+	if (!v4.s_addr)
+		return "auto";
+	return inet_ntop(AF_INET, &v4, buf, INET6_ADDRSTRLEN) ?: "?";
+}
+
 static const char *ifid_name(struct nlattr *a, char buf[16])
 {
 	u8 ifid = nla_get_u8(a);
@@ -161,6 +172,9 @@ static void text(struct nlattr **tb, const struct mape_rule *bmr,
 		       ifid_name(tb[MAPE_A_IFID], buf));
 	if (mode_t)
 		printf("%-*s%s\n", TEXT_INDENT, "dmr", dmr);
+	if (tb[MAPE_A_ICMP_SRC])
+		printf("%-*s%s\n", TEXT_INDENT, "icmp-src",
+		       icmp_src_text(tb[MAPE_A_ICMP_SRC], b6));
 	if (tb[MAPE_A_BR_ADDR]) {
 		memcpy(&br, nla_data(tb[MAPE_A_BR_ADDR]), sizeof(br));
 		printf("%-*s%s\n", TEXT_INDENT, "br-addr",
@@ -219,6 +233,9 @@ static void json(struct json *j, struct nlattr **tb, const struct mape_rule *bmr
 		json_string(j, "ifid", ifid_name(tb[MAPE_A_IFID], buf));
 	if (dmr_text(tb, dmr))
 		json_string(j, "dmr", dmr);
+	if (tb[MAPE_A_ICMP_SRC])
+		json_string(j, "icmp_src",
+			    icmp_src_text(tb[MAPE_A_ICMP_SRC], b6));
 	if (tb[MAPE_A_BR_ADDR]) {
 		memcpy(&br, nla_data(tb[MAPE_A_BR_ADDR]), sizeof(br));
 		json_string(j, "br_addr", format_ipv6(&br, b6));

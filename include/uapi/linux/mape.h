@@ -79,6 +79,15 @@
  *                           in which IPv4 addresses outside the domain
  *                           are embedded as RFC 6052 says (bits 64-71,
  *                           the u octet, zero).
+ *   IFLA_MAPE_ICMP_SRC      4 bytes, IPv4; mode T only, mutable: the
+ *                           source of ICMPv6 errors translated from
+ *                           routers of the domain, which have no IPv4
+ *                           name (RFC 6791). 0.0.0.0, the default, takes
+ *                           the device's own: an address of the device,
+ *                           else of the host, else RFC 7600's 192.0.0.8.
+ *                           A mode T device is created with its
+ *                           accept_local on, or IPv4 input would drop the
+ *                           host's own address as a martian source.
  *
  * All but the immutable ones change with RTM_NEWLINK on an existing device
  * (ip link set ... type mape ...); the device MTU is IFLA_MTU.
@@ -118,7 +127,7 @@
  *   MAPE_CMD_DOMAIN_GET  do or dump: MAPE_A_IFINDEX, MAPE_A_IFNAME,
  *                        MAPE_A_ROLE, MAPE_A_MODE, MAPE_A_IFID,
  *                        MAPE_A_BR_ADDR (mode E) or MAPE_A_DMR and
- *                        MAPE_A_DMR_LEN (mode T),
+ *                        MAPE_A_DMR_LEN and MAPE_A_ICMP_SRC (mode T),
  *                        MAPE_A_RULE_COUNT and, for a CE with a BMR,
  *                        MAPE_A_CE (nested MAPE_CE_A_*: the CE's own IPv4
  *                        address or prefix, PSID, port set, end-user prefix
@@ -195,6 +204,7 @@ enum {
 	IFLA_MAPE_MODE,
 	IFLA_MAPE_DMR,
 	IFLA_MAPE_DMR_LEN,
+	IFLA_MAPE_ICMP_SRC,
 	__IFLA_MAPE_MAX
 };
 
@@ -232,6 +242,7 @@ enum mape_attr {
 	MAPE_A_MODE,		/* u8, enum mape_mode */
 	MAPE_A_DMR,		/* 16 bytes, mode T */
 	MAPE_A_DMR_LEN,		/* u8, mode T */
+	MAPE_A_ICMP_SRC,	/* be32, mode T; 0: the device's own */
 	__MAPE_A_MAX
 };
 
