@@ -11,6 +11,7 @@
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/inetdevice.h>
+#include <net/ipv6_frag.h>
 #include <linux/ip.h>
 #include <net/icmp.h>
 #include <net/inet_ecn.h>
@@ -318,6 +319,46 @@ static __be32 icmp_source(const struct mape_dev *md,
 	return s4 ?: htonl(MAPE_RFC7600_DUMMY);
 }
 
+#if IS_ENABLED(CONFIG_NF_DEFRAG_IPV6)
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
+
+/*
+ * nf_ct_frag6_gather() keys its queues by user, as ip_defrag() does (see
+ * MAPE_DEFRAG_USER in xmit.c): the last of the bridge conntrack range.
+ */
+#define MAPE_DEFRAG6_USER	__IP6_DEFRAG_CONNTRACK_BRIDGE_IN
+
+/*
+ * Mode T translates ICMPv6 only whole: the ICMPv4 checksum must lose the
+ * pseudo-header, whose length only the whole message has (RFC 7915
+ * section 5.2). Its fragments are gathered with the queues, limits and
+ * timeouts of netfilter's IPv6 defragmentation (per namespace, bounded);
+ * a queue that times out with its first fragment sends the source a
+ * time exceeded, as the destination's would. The reassembled packet,
+ * parsed again into v6, replaces skb; -EINPROGRESS when it is queued
+ * (skb taken), another error when it is dropped.
+ */
+static int reasm6(struct mape_dev *md, struct sk_buff *skb,
+		  struct mape_xlat_v6 *v6)
+{
+	int err;
+
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	err = nf_ct_frag6_gather(md->net, skb, MAPE_DEFRAG6_USER);
+	if (err)
+		return err;
+	if (mape_xlat_v6_parse(skb, v6) != MAPE_XLAT_OK || v6->frag)
+		return -EINVAL;
+	return 0;
+}
+#else
+static int reasm6(struct mape_dev *md, struct sk_buff *skb,
+		  struct mape_xlat_v6 *v6)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
 /* An ICMPv6 error message, whole (not in fragments). */
 static bool icmp6_error(const struct sk_buff *skb,
 			const struct mape_xlat_v6 *v6)
@@ -385,6 +426,21 @@ bool mape_t_rcv(struct mape_dev *md, struct sk_buff *skb)
 	if (ret != MAPE_XLAT_OK) {
 		rx_drop(md, skb, mape_xlat_stat(ret));
 		goto out;
+	}
+	if (v6.frag && v6.proto == IPPROTO_ICMPV6) {
+		int err = reasm6(md, skb, &v6);
+
+		if (err == -EINPROGRESS)
+			goto out;
+		if (err) {
+			rx_drop(md, skb, err == -EOPNOTSUPP ?
+				MAPE_STAT_XLAT_ICMP_FRAGMENTS :
+				MAPE_STAT_V6_FRAG_DROPS);
+			goto out;
+		}
+		args.reassembled = true;
+		mape_stat_inc(md, MAPE_STAT_V6_REASSEMBLED);
+		ip6h = ipv6_hdr(skb);
 	}
 	src = ip6h->saddr;
 	dst = ip6h->daddr;

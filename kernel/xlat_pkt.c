@@ -678,6 +678,8 @@ enum mape_xlat_ret mape_xlat_6to4(struct net *net, struct sk_buff *skb,
 			iph->frag_off =
 				skb_gso_validate_network_len(skb, df_above) ?
 				0 : htons(IP_DF);
+		else if (args->reassembled)
+			iph->frag_off = 0;
 		if (!iph->frag_off)
 			__ip_select_ident(net, iph,
 					  skb_is_gso(skb) ?

@@ -62,6 +62,10 @@ struct mape_xlat_args {
 	 */
 	u32 mtu4;
 	u32 mtu6;
+	/* 6to4: the packet came in fragments, reassembled here; its IPv4
+	 * form may be cut again (DF clear).
+	 */
+	bool reassembled;
 };
 
 /*

@@ -388,6 +388,59 @@ static void xlat_pkt_echo(struct kunit *test)
 }
 
 /*
+ * A big echo: ICMP is translated only whole (sections 4.2 and 5.2, the
+ * ICMPv6 checksum covers its length), a fragment of it not at all; a
+ * message reassembled from IPv6 fragments may be cut again as IPv4 (DF
+ * clear), one that came whole above 1260 bytes may not (section 5.1).
+ */
+static void xlat_pkt_echo_big(struct kunit *test)
+{
+	static u8 l4[2000];
+	struct mape_xlat_args a = args(false);
+	struct icmphdr *ih = (struct icmphdr *)l4;
+	struct in6_addr s6, d6;
+	struct mape_xlat_v6 v6;
+	struct sk_buff *skb;
+	int i, pass;
+
+	addr6(&s6, true, S4);
+	addr6(&d6, false, D4);
+	for (i = 0; i < sizeof(l4); i++)
+		l4[i] = i * 13;
+	ih->type = ICMP_ECHO;
+	ih->code = 0;
+	ih->checksum = 0;
+	ih->checksum = ip_compute_csum(l4, sizeof(l4));
+
+	skb = pkt4(test, IPPROTO_ICMP, IP_MF, NULL, 0, l4, 1480);
+	KUNIT_EXPECT_EQ(test, mape_xlat_4to6(skb, &s6, &d6, &a),
+			MAPE_XLAT_FRAG_ICMP);
+	kfree_skb(skb);
+
+	for (pass = 0; pass < 2; pass++) {
+		skb = pkt4(test, IPPROTO_ICMP, 0, NULL, 0, l4, sizeof(l4));
+		KUNIT_ASSERT_EQ(test, mape_xlat_4to6(skb, &s6, &d6, &a),
+				MAPE_XLAT_OK);
+		KUNIT_EXPECT_EQ(test, ntohs(ipv6_hdr(skb)->payload_len),
+				sizeof(l4));
+		KUNIT_EXPECT_TRUE(test, csum6_ok(skb, 40, IPPROTO_ICMPV6));
+		a.reassembled = pass;
+		KUNIT_ASSERT_EQ(test, mape_xlat_v6_parse(skb, &v6),
+				MAPE_XLAT_OK);
+		KUNIT_ASSERT_EQ(test, mape_xlat_6to4(&init_net, skb, &v6, S4,
+						     D4, &a), MAPE_XLAT_OK);
+		KUNIT_EXPECT_EQ(test, icmp_hdr(skb)->type, ICMP_ECHO);
+		KUNIT_EXPECT_TRUE(test, csum4_ok(skb, 20, IPPROTO_ICMP));
+		KUNIT_EXPECT_EQ(test, ip_hdr(skb)->frag_off,
+				pass ? 0 : htons(IP_DF));
+		KUNIT_EXPECT_EQ(test, ip_fast_csum(skb->data, 5), 0);
+		KUNIT_EXPECT_EQ(test, memcmp(skb->data + 28, l4 + 8,
+					     sizeof(l4) - 8), 0);
+		kfree_skb(skb);
+	}
+}
+
+/*
  * An ICMPv4 error, n bytes of quoted UDP payload, at the BR towards a
  * CE: the error comes from a far router (R4) about the CE's datagram, so
  * the quote's source is near.
@@ -638,6 +691,7 @@ static struct kunit_case xlat_pkt_cases[] = {
 	KUNIT_CASE(xlat_pkt_options),
 	KUNIT_CASE(xlat_pkt_tcp_partial),
 	KUNIT_CASE(xlat_pkt_echo),
+	KUNIT_CASE(xlat_pkt_echo_big),
 	KUNIT_CASE(xlat_pkt_err4to6),
 	KUNIT_CASE(xlat_pkt_exthdr),
 	KUNIT_CASE(xlat_pkt_err6to4),

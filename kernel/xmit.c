@@ -364,7 +364,8 @@ static int translate(struct mape_dev *md, struct mape_params *p,
 	};
 	enum mape_xlat_ret ret;
 	struct dst_entry *dst;
-	unsigned int mtu;
+	unsigned int mtu, frag_max = 0;
+	bool v6_frag = false;
 	int len, err;
 
 	mape_t_names_init(&names, md, p);
@@ -379,33 +380,43 @@ static int translate(struct mape_dev *md, struct mape_params *p,
 	if (!dst)
 		return -ENETUNREACH;
 	mtu = dst_mtu(dst);
-	if (cfg->mtu_v6 && cfg->mtu_v6 < mtu)
+	if (cfg->mtu_v6 && cfg->mtu_v6 < mtu) {
 		mtu = cfg->mtu_v6;
+		frag_max = mtu;
+	}
 	args.mtu6 = mtu;
 	/* What an IPv4 packet may be: 20 bytes less, and a fragment 28. */
 	mtu = mtu > grow + IPV4_MIN_MTU ? mtu - grow : IPV4_MIN_MTU;
 	if (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu) :
 			      skb->len > mtu) {
-		dst_release(dst);
 		if (df) {
+			dst_release(dst);
 			frag_needed(md, skb, mtu);
 			return -EMSGSIZE;
 		}
 		if (skb_is_gso(skb)) {
+			dst_release(dst);
 			segment(md, p, skb, NULL, daddr);
 			return 0;
 		}
 		/* Section 5.1 of RFC 7915 leaves IPv6 fragmentation to the
 		 * source; a DF-clear IPv4 packet is cut as IPv4 and each
-		 * piece, a fragment, leaves with a Fragment header.
+		 * piece, a fragment, leaves with a Fragment header. Not
+		 * ICMP, whose ICMPv6 checksum covers the whole message and
+		 * its length (section 4.2): mape_xmit() reassembled it, and
+		 * the IPv6 layer cuts it once translated.
 		 */
-		if (!inner_route(md, skb)) {
-			tx_drop(md, skb, MAPE_STAT_NO_ROUTE);
-			return -ENETUNREACH;
+		if (iph->protocol != IPPROTO_ICMP) {
+			dst_release(dst);
+			if (!inner_route(md, skb)) {
+				tx_drop(md, skb, MAPE_STAT_NO_ROUTE);
+				return -ENETUNREACH;
+			}
+			return frag_inner(md, p, skb, NULL, daddr,
+					  mtu - (ip_is_fragment(iph) ? 0 :
+						 sizeof(struct frag_hdr)));
 		}
-		return frag_inner(md, p, skb, NULL, daddr,
-				  mtu - (ip_is_fragment(iph) ? 0 :
-					 sizeof(struct frag_hdr)));
+		v6_frag = true;
 	}
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + grow +
 			 dst->header_len)) {
@@ -430,6 +441,11 @@ static int translate(struct mape_dev *md, struct mape_params *p,
 	mape_stat_inc(md, MAPE_STAT_ENCAPS);
 	mape_stat_add(md, MAPE_STAT_ENCAP_BYTES, len);
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	if (v6_frag) {
+		mape_stat_inc(md, MAPE_STAT_V6_FRAGMENTED);
+		skb->ignore_df = 1;
+		IP6CB(skb)->frag_max_size = frag_max;
+	}
 	err = ip6_local_out(md->net, NULL, skb);
 	iptunnel_xmit_stats(dev, net_xmit_eval(err) ? -1 : len);
 	return 0;
@@ -734,9 +750,13 @@ netdev_tx_t mape_xmit(struct sk_buff *skb, struct net_device *dev)
 	 */
 	rcu_read_lock();
 	p = rcu_dereference(md->params);
-	if (p->cfg.v4_reasm && ip_is_fragment(iph)) {
+	if (ip_is_fragment(iph) &&
+	    (p->cfg.v4_reasm || (p->cfg.mode == MAPE_MODE_T &&
+				 iph->protocol == IPPROTO_ICMP))) {
 		/* v4-reassembly: only whole datagrams go on. The IPv4
 		 * layer's queues, limits (ipfrag_*) and timeouts apply.
+		 * Mode T translates ICMP only whole (RFC 7915 section 4.2:
+		 * the ICMPv6 checksum covers the message's length).
 		 */
 		int err;
 

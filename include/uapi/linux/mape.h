@@ -314,13 +314,16 @@ enum mape_stat {
 					 * before encapsulation
 					 */
 	MAPE_STAT_V6_REASSEMBLED,	/* packets that arrived as outer IPv6
-					 * fragments, reassembled by the kernel
+					 * fragments, reassembled by the kernel;
+					 * mode T: ICMPv6 messages reassembled
+					 * to be translated
 					 */
-	MAPE_STAT_V6_FRAG_DROPS,	/* never counted: the IPv6 layer
-					 * reassembles outer fragments before
-					 * mape sees them and counts its own
-					 * failures (Ip6ReasmFails); kept so
-					 * the attribute types after it stay
+	MAPE_STAT_V6_FRAG_DROPS,	/* mode T: ICMPv6 fragments that could
+					 * not be queued or reassembled. Mode E
+					 * never: the IPv6 layer reassembles
+					 * outer fragments before mape sees
+					 * them and counts its own failures
+					 * (Ip6ReasmFails)
 					 */
 	MAPE_STAT_HEADER_ERRORS,	/* truncated or malformed inner packet */
 	MAPE_STAT_V4_FRAG_RELEASED,	/* fragments held until their first */
