@@ -207,6 +207,7 @@ kmod_for()
 	nf_nat) echo kmod-nf-nat ;;
 	nf_conntrack) echo kmod-nf-conntrack ;;
 	nf_defrag_ipv4) echo kmod-nf-conntrack ;;
+	nf_defrag_ipv6) echo kmod-nf-conntrack6 ;;
 	*) echo "unknown:$1" ;;
 	esac
 }
