@@ -11,7 +11,9 @@
 # translated only whole (its ICMPv6 checksum covers the message's length,
 # RFC 7915 sections 4.2, 5.2), so each translator reassembles the IPv4 or
 # IPv6 fragments it receives and the translated message leaves in
-# fragments again. Runs in the VM.
+# fragments again. Out of order, the first fragment last: IPv4 fragments
+# into each translator (raw sockets) and IPv6 ones from the core (scapy),
+# UDP and ICMP. Runs in the VM.
 
 dir=$(dirname "$0")
 source "$dir/../lib.sh"
@@ -82,5 +84,53 @@ check_eq "br and ce1: translated whole, cut by IPv6 (v6_fragmented)" \
 check_eq "br and ce1: no ICMP fragment refused, none lost" \
 	"$(delta br xlat_icmp_fragments)$(delta ce1 xlat_icmp_fragments) $(delta br v6_fragment_drops)$(delta ce1 v6_fragment_drops)" \
 	"00 00"
+
+# nstat_of NS COUNTER: a SNMP counter of NS, absolute.
+nstat_of()
+{
+	ip netns exec "$1" nstat -az "$2" | awk -v c="$2" '$1 == c {print $2}'
+}
+
+# Out of order, the first fragment last. IPv4: the server to a listener
+# on ce1, ce1 to the server's, each echoed back.
+ip netns exec ce1 python3 "$dir/udp_echo.py" server "$(port_of ce1 11 3)" nodf &
+pids+=" $!"
+sleep 1
+stats_snapshot br ce1
+out=$(ip netns exec srv python3 "$dir/fragments.py" rawecho $SRV \
+	"${CE_V4[ce1]}" "$(port_of ce1 11 3)" 7100 4000 rev)
+log_test $? "srv -> ce1: UDP 4000 bytes in IPv4 fragments, first last ($out)"
+out=$(ip netns exec ce1 python3 "$dir/fragments.py" rawecho "${CE_V4[ce1]}" \
+	$SRV 7000 "$(port_of ce1 11 2)" 4000 rev)
+log_test $? "ce1 -> srv: UDP 4000 bytes in IPv4 fragments, first last ($out)"
+# A CE translates every fragment as it comes, to the DMR; the BR needs
+# the first one's port, IPv4 from the server to find the CE, IPv6 from ce1
+# to check its source.
+check_eq "br: each way the 2 later fragments waited for their first one" \
+	"$(delta br v4_fragments_released)" 4
+
+# IPv6 from the core: UDP to the server's echo and to a port of ce1's
+# without a listener, an ICMPv6 echo to the server.
+CE1=$(ce_map_addr ce1)
+SRV6=2001:db8:ffff:0:cb:71:200:0	# 203.0.113.2 in the DMR (RFC 6052, /64)
+stats_snapshot br ce1
+u0=$(nstat_of srv UdpInDatagrams)
+e0=$(nstat_of srv IcmpInEchos)
+n0=$(nstat_of ce1 UdpNoPorts)
+ip netns exec core python3 "$dir/spoof.py" <<EOF
+t-udp-rev $CE1 $SRV6 - - $(port_of ce1 12 0) 7000 3000
+t-echo-rev $CE1 $SRV6 - - $(port_of ce1 12 1) 1 3000
+t-udp-rev $SRV6 $CE1 - - 53 $(port_of ce1 12 2) 3000
+EOF
+log_test $? "core: IPv6 fragments sent first last (scapy)"
+sleep 1
+check_eq "srv: the UDP datagram and the echo request arrived whole" \
+	"$(( $(nstat_of srv UdpInDatagrams) - u0 )) $(( $(nstat_of srv IcmpInEchos) - e0 ))" \
+	"1 1"
+check_eq "ce1: its UDP datagram arrived whole, and the server's echo (no listener)" \
+	"$(( $(nstat_of ce1 UdpNoPorts) - n0 ))" 2
+check_eq "br: the echo gathered (v6_reassembled), UDP fragments released" \
+	"$(delta br v6_reassembled) $(test "$(delta br v4_fragments_released)" -ge 2 && echo ok)" \
+	"1 ok"
 
 ksft_exit

@@ -10,13 +10,17 @@ process sends them all):
 CASE: udp (a UDP datagram), gre (a protocol without ports), short (an
 IPv4 header cut short), first (the first fragment of UDP datagram ID, 64
 bytes of its 136), later (its second and last fragment, no ports); t-udp
-(MAP-T: a UDP datagram in IPv6 alone, the INNER addresses unused, "-").
+(MAP-T: a UDP datagram in IPv6 alone, the INNER addresses unused, "-");
+t-udp-rev and t-echo-rev (MAP-T: a UDP datagram, or an ICMPv6 echo
+request with SPORT as its identifier, of ID bytes, in IPv6 fragments of
+at most 1280 bytes sent last first).
 """
 import logging
 import sys
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import GRE, IP, IPv6, UDP, Raw, send  # noqa: E402
+from scapy.all import (GRE, ICMPv6EchoRequest, IP, IPv6,  # noqa: E402
+                       IPv6ExtHdrFragment, UDP, Raw, fragment6, send)
 
 for line in sys.stdin:
     f = line.split()
@@ -26,6 +30,14 @@ for line in sys.stdin:
     sport, dport = (int(f[5]), int(f[6])) if len(f) > 6 else (0, 0)
     ident = int(f[7]) if len(f) > 7 else 1
     outer = IPv6(src=osrc, dst=odst, nh=4)
+    if case in ("t-udp-rev", "t-echo-rev"):
+        if case == "t-udp-rev":
+            l4 = UDP(sport=sport, dport=dport) / Raw(bytes(ident))
+        else:
+            l4 = ICMPv6EchoRequest(id=sport, seq=dport, data=bytes(ident))
+        whole = IPv6(src=osrc, dst=odst) / IPv6ExtHdrFragment(id=0x5eed) / l4
+        send(list(reversed(fragment6(whole, 1280))), verbose=False)
+        continue
     if case == "t-udp":
         pkt = IPv6(src=osrc, dst=odst) / UDP(sport=sport, dport=dport) / Raw(b"x")
     elif case == "first":
