@@ -154,8 +154,10 @@ refused "unknown key" 2 "rule 1: 'colour=red': unknown key" rules "${ONE/br=/col
 refused "not a number" 2 "rule 1: 'ealen=x': must be a decimal number 0..48" rules "${ONE/ealen=16/ealen=x}" end-user-prefix $PD
 refused "number out of range" 2 "'prefix4len=33': must be a decimal number 0..32" rules "${ONE/prefix4len=24/prefix4len=33}" end-user-prefix $PD
 refused "key twice" 2 "'ealen=8': key given twice" rules "${ONE/offset/ealen=8,offset}" end-user-prefix $PD
-refused "MAP-T rule" 2 "'type=map-t': not supported" rules "${ONE/map-e/map-t}" end-user-prefix $PD
-refused "dmr key" 2 "'dmr=2001:db8::/64': a MAP-T key" rules "${ONE/br=/dmr=2001:db8::/64,br=}" end-user-prefix $PD
+refused "lw4o6 rule" 2 "'type=lw4o6': not supported" rules "${ONE/map-e/lw4o6}" end-user-prefix $PD
+refused "dmr key in a map-e rule" 2 "'dmr=2001:db8::/64': a MAP-T key: the rule needs type=map-t" \
+	rules "${ONE/br=/dmr=2001:db8::/64,br=}" end-user-prefix $PD
+refused "br key in a map-t rule" 2 "rule 1: '': br is MAP-E's" rules "${ONE/map-e/map-t}" end-user-prefix $PD
 refused "bad BR" 2 "'br=2001:db8::g': not an IPv6 address" rules "${ONE/br=2001:db8:ffff::1/br=2001:db8::g}" end-user-prefix $PD
 refused "no BR" 2 "rule 1: br is missing" rules "${ONE/br=2001:db8:ffff::1,/}" end-user-prefix $PD
 refused "no ipv6prefix" 2 "rule 1: '': ipv6prefix is missing" rules "${ONE/ipv6prefix=2001:db8:ff00::,/}" end-user-prefix $PD
@@ -190,6 +192,77 @@ check_fail "ce up: ifid is the rules' (legacymap)" "ifid: set by mapctl ce" \
 check_fail "ce up: br-addr is the rules'" "br-addr: set by mapctl ce" \
 	"$MAPCTL" ce up m0 rules "$ONE" end-user-prefix $PD br-addr 2001:db8::1
 check_fail "ce down: bad name" "not a valid device name" "$MAPCTL" ce down a/b
+
+# MAP-T (RFC 7599): odhcp6c's MAPT text, every rule of a container with
+# its one DMR (RFC 7598 section 4.3), and dhcpcd's option 95 as hex: a
+# mode t CE, the DMR for a BR, the route a mode t device needs.
+T1='type=map-t,ealen=16,prefix4len=24,prefix6len=40,ipv4prefix=192.0.2.0,ipv6prefix=2001:db8:ff00::,offset=6,psidlen=8,psid=13312,dmr=2001:db8:ffff::/64, '
+T2="$T1 fmr,${T1/ff00::/ee00::} type=map-t,ealen=2,prefix4len=28,prefix6len=60,ipv4prefix=203.0.113.16,ipv6prefix=2001:db8:dd00:10::,dmr=2001:db8:ffff::/64, "
+# Option 95: T1's rule (F clear) and S46_DMR 2001:db8:ffff::/64 (91, length
+# 9: the prefix length, then 8 bytes).
+HEXT=00590015001018c00002002820010db8ff005d000406083400 DMR=005b00094020010db8ffff0000
+plan rules "$T1" end-user-prefix $PD
+want "MAPT text: mode t, the DMR, no BR" '[.mode, .dmr, .br_addr]' '["t","2001:db8:ffff::/64",null]'
+want "MAPT text: the route into the device: the MAP address /128" .ipv6_route \
+	'"2001:db8:ff12:3400:0:c000:212:34/128"'
+same_as_calc "MAPT text: the CE is calc's" $CALC_RULE psid-len 8 end-user-prefix $PD
+text=$("$MAPCTL" ce plan rules "$T1" end-user-prefix $PD)
+check_eq "MAPT text form: shell assignments" \
+	"$(eval "$text"; echo "$mode $dmr ${br_addr-none} $ipv4 $ipv6_route")" \
+	"t 2001:db8:ffff::/64 none 192.0.2.18 2001:db8:ff12:3400:0:c000:212:34/128"
+check_eq "MAP-E text form: mode e, no ipv6_route" \
+	"$(eval "$("$MAPCTL" ce plan rules "$ONE" end-user-prefix $PD)"; echo "$mode ${ipv6_route-none}")" "e none"
+plan rules "$T2" end-user-prefix $PD
+want "MAPT text, two rules: the FMR, the BMR of the PD" '[.bmr.rule_ipv6, [.fmrs[].rule_ipv6]]' \
+	'["2001:db8:ff00::/40",["2001:db8:ee00::/40"]]'
+# A CE holding an IPv4 prefix: 2 EA bits after the /60 rule in a /62 PD,
+# all of them IPv4 suffix of the /28: a /30.
+plan rules "$T2" end-user-prefix 2001:db8:dd00:10::/62
+want "MAPT: a CE holding an IPv4 prefix routes its /64" '[.ipv4, .ipv6_route]' \
+	'["203.0.113.16/30","2001:db8:dd00:10::/64"]'
+plan s46-mapt "$HEXT$DMR" end-user-prefix $PD
+want "option 95 hex: the same CE as the text" '[.mode, .dmr, .bmr, .ipv4, .psid, .ipv6_route]' \
+	"$(plan rules "$T1" end-user-prefix $PD; jq -c '[.mode, .dmr, .bmr, .ipv4, .psid, .ipv6_route]' <<<"$out")"
+plan s46-mapt "${DMR}005a001020010db8ffff00000000000000000001$HEXT" end-user-prefix $PD
+want "option 95 hex: DMR first, an S46_BR skipped" '[.dmr, .br_addr]' '["2001:db8:ffff::/64",null]'
+plan s46-mapt "${HEXT}005b00052020010db8" end-user-prefix $PD
+want "option 95 hex: a /32 DMR in 4 bytes" .dmr '"2001:db8::/32"'
+refused "option 95: no DMR" 2 "s46-mapt: byte 25: no S46_DMR \\(91\\) in the option: a MAP-T container has exactly one" \
+	s46-mapt "$HEXT" end-user-prefix $PD
+refused "option 95: two DMRs" 2 "s46-mapt: byte 38: a second S46_DMR \\(91\\)" \
+	s46-mapt "$HEXT$DMR${DMR/ffff/fffe}" end-user-prefix $PD
+refused "option 95: DMR shorter than its length says" 2 "S46_DMR \\(91\\) of dmr-prefix6-len 64 must be 9 bytes long, not 8" \
+	s46-mapt "${HEXT}005b00084020010db8ffff00" end-user-prefix $PD
+refused "option 95: DMR longer than its length says" 2 "must be 5 bytes long, not 9" \
+	s46-mapt "${HEXT}005b00092020010db8ffff0000" end-user-prefix $PD
+refused "option 95: DMR without its length byte" 2 "S46_DMR \\(91\\) without its dmr-prefix6-len" \
+	s46-mapt "${HEXT}005b0000" end-user-prefix $PD
+refused "option 95: DMR length 129" 2 "byte 29: S46_DMR dmr-prefix6-len must be 0..128" \
+	s46-mapt "${HEXT}005b000181" end-user-prefix $PD
+refused "option 95: DMR /60, no RFC 6052 length" 2 "S46_DMR /60: its length is none of RFC 6052's" \
+	s46-mapt "${HEXT}005b00093c20010db8ffff0000" end-user-prefix $PD
+refused "option 95: a /33 DMR (its padding bits would be host bits)" 2 "S46_DMR /33: its length is none" \
+	s46-mapt "${HEXT}005b00062120010db880" end-user-prefix $PD
+refused "option 94's payload as option 95: no DMR" 2 "s46-mapt: .*no S46_DMR" s46-mapt $HEX end-user-prefix $PD
+refused "option 95's payload as option 94: no BR" 2 "s46: rule 1: br is missing" s46 "$HEXT$DMR" end-user-prefix $PD
+refused "MAPT text: no dmr" 2 "rule 1: '': dmr is missing" rules "${T1/dmr=2001:db8:ffff::\/64,/}" end-user-prefix $PD
+refused "MAPT text: two DMRs in a rule" 2 "'dmr=2001:db8:fffe::/64': a second DMR" \
+	rules "${T1% }dmr=2001:db8:fffe::/64," end-user-prefix $PD
+refused "MAPT text: another DMR in rule 2" 2 "rule 2: 'dmr=2001:db8:fffe::/64': not rule 1's DMR" \
+	rules "$T1 ${T1/ffff::/fffe::}" end-user-prefix $PD
+refused "MAPT text: map-e and map-t rules mixed" 2 "rule 2: '': type=map-e beside rule 1's map-t" \
+	rules "$T1 $ONE" end-user-prefix $PD
+refused "MAPT text: dmr host bits" 2 "'dmr=2001:db8:ffff::1/64': bits set beyond its length" \
+	rules "${T1/ffff::\/64/ffff::1\/64}" end-user-prefix $PD
+refused "MAPT text: dmr /60" 2 "'dmr=2001:db8:ffff::/60': its length is none of RFC 6052's" \
+	rules "${T1/::\/64/::\/60}" end-user-prefix $PD
+refused "MAPT text: dmr without /length" 2 "'dmr=2001:db8:ffff::': the DMR needs its /length" \
+	rules "${T1/::\/64/::}" end-user-prefix $PD
+refused "two sources: s46 and s46-mapt" 1 "s46 and s46-mapt: one source" s46 $HEX s46-mapt "$HEXT$DMR" end-user-prefix $PD
+check_fail "ce up: dmr is the rules'" "dmr: set by mapctl ce" \
+	"$MAPCTL" ce up m0 rules "$T1" end-user-prefix $PD dmr 2001:db8::/64
+check_fail "ce up: mode is the rules'" "mode: set by mapctl ce" \
+	"$MAPCTL" ce up m0 rules "$T1" end-user-prefix $PD mode t
 
 # Option 94 payloads damaged at random (fixed seed): each one a clean
 # refusal or a plan, never a crash.

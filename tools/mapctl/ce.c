@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mapctl ce: a CE from what DHCPv6 or a router's configuration hands it
- * (RFC 7598 rules, the delegated prefix), in one step. plan picks the BMR
+ * (RFC 7598 rules, the delegated prefix), in one step: a MAP-E CE from a
+ * MAP-E container, a MAP-T CE (mode t) from a MAP-T one. plan picks the BMR
  * and computes the CE, up also builds the device, down removes it. The
  * OpenWrt protocol handler and the dhcpcd hook both run this, so that the
  * rule selection and the arithmetic live here and in mapping.c only.
@@ -33,27 +34,31 @@ static void usage(FILE *f)
 		"       %s [-j] ce up NAME SOURCE end-user-prefix PFX... [legacymap]\n"
 		"                  [LINK KEYWORDS]\n"
 		"       %s ce down NAME\n"
-		"Where: SOURCE := rules 'RULE [RULE...]' | s46 HEX\n"
+		"Where: SOURCE := rules 'RULE [RULE...]' | s46 HEX | s46-mapt HEX\n"
 		"       RULE   odhcp6c's text of one S46 rule (its MAPE variable):\n"
 		"              [fmr,]type=map-e,ealen=N,prefix4len=N,prefix6len=N,\n"
 		"              ipv4prefix=A,ipv6prefix=P,[offset=N,psidlen=N,psid=N,]\n"
-		"              br=B[,br=B...]; psid is left-aligned (RFC 7598 4.5)\n"
-		"       HEX    the payload of DHCPv6 option 94 (S46_CONT_MAPE)\n"
+		"              br=B[,br=B...]; psid is left-aligned (RFC 7598 4.5);\n"
+		"              or (MAPT) type=map-t and dmr=PFX/LEN for the brs\n"
+		"       HEX    the payload of DHCPv6 option 94 (S46_CONT_MAPE), or\n"
+		"              with s46-mapt of option 95 (S46_CONT_MAPT)\n"
 		"       end-user-prefix  a delegated prefix; repeat for several\n"
 		"       legacymap  draft-03 interface identifiers, PSID offset 4\n"
 		"                  unless a rule gives one\n"
-		"       LINK KEYWORDS  those of mapctl link add but role, br-addr,\n"
-		"                  end-user-prefix and ifid (mtu, napt, ...)\n"
+		"       LINK KEYWORDS  those of mapctl link add but role, mode,\n"
+		"                  br-addr, dmr, end-user-prefix and ifid (mtu,\n"
+		"                  napt, ...)\n"
 		"The BMR is the longest rule matching the first end-user prefix any\n"
-		"rule matches; fmr rules are FMRs. up replaces a mape device NAME,\n"
-		"adds the rules and sets it up; addresses and routes are the\n"
-		"caller's. Both print shell assignments (-j: JSON). Exit 2: SOURCE\n"
+		"rule matches; fmr rules are FMRs. MAP-T rules make a mode t CE\n"
+		"with the DMR. up replaces a mape device NAME, adds the rules and\n"
+		"sets it up; addresses and routes are the caller's (ipv6_route:\n"
+		"what mode t routes into the device). Both print shell assignments (-j: JSON). Exit 2: SOURCE\n"
 		"is invalid; 3: no rule matches an end-user prefix.\n",
 		PROG_NAME, PROG_NAME, PROG_NAME);
 }
 
 struct ce {
-	const char *source_kw;		/* "rules" or "s46" */
+	const char *source_kw;		/* "rules", "s46" or "s46-mapt" */
 	const char *source;
 	struct in6_addr eu[CE_EU_MAX];
 	u8 eu_len[CE_EU_MAX];
@@ -72,7 +77,7 @@ struct ce {
 
 /* Link keywords that come from the source, never from the caller. */
 static const char *const owned[] = {
-	"role", "br-addr", "end-user-prefix", "ifid",
+	"role", "mode", "br-addr", "dmr", "end-user-prefix", "ifid",
 };
 
 static bool parse(struct ce *c, int argc, char *argv[], bool link_ok)
@@ -95,7 +100,8 @@ static bool parse(struct ce *c, int argc, char *argv[], bool link_ok)
 			mapctl_err("%s: missing value", kw);
 			return false;
 		}
-		if (!strcmp(kw, "rules") || !strcmp(kw, "s46")) {
+		if (!strcmp(kw, "rules") || !strcmp(kw, "s46") ||
+		    !strcmp(kw, "s46-mapt")) {
 			if (c->source_kw) {
 				mapctl_err("%s and %s: one source of rules only",
 					   c->source_kw, kw);
@@ -134,7 +140,7 @@ static bool parse(struct ce *c, int argc, char *argv[], bool link_ok)
 		}
 	}
 	if (!c->source_kw) {
-		mapctl_err("the rules are missing: rules 'RULE...' or s46 HEX");
+		mapctl_err("the rules are missing: rules 'RULE...', s46 HEX or s46-mapt HEX");
 		return false;
 	}
 	return true;
@@ -204,7 +210,8 @@ static int plan(struct ce *c)
 
 	if (!strcmp(c->source_kw, "rules") ?
 	    !s46_parse_text(c->source, &c->rules) :
-	    !s46_parse_hex(c->source, &c->rules))
+	    !s46_parse_hex(c->source, !strcmp(c->source_kw, "s46-mapt"),
+			   &c->rules))
 		return CE_BAD_SOURCE;
 	/*
 	 * Every FMR is installed, so a bad one is refused even when the BMR
@@ -238,7 +245,7 @@ static int plan(struct ce *c)
 	ret = complete(c, c->bmr, c->eu_len[c->eu_index]);
 	if (ret)
 		return ret;
-	if (!c->bmr->has_br) {
+	if (!c->rules.mapt && !c->bmr->has_br) {
 		mapctl_err("%s: rule %u: br is missing", c->source_kw, i);
 		return CE_BAD_SOURCE;
 	}
@@ -306,6 +313,21 @@ static void rule_args(struct rule_args *a, const char *dev,
 	a->argc = n;
 }
 
+/*
+ * What a mode t CE routes into its device, which receives at no address
+ * of its own: its MAP address, or the /64 of them when it holds an IPv4
+ * prefix (each address names itself in the interface identifier).
+ */
+static const char *route6(const struct ce *c, char buf[PREFIX6_STRLEN])
+{
+	struct in6_addr a = c->ce.addr;
+
+	if (c->ce.ip4_len == 32)
+		return format_ipv6_prefix(&a, 128, buf);
+	memset(&a.s6_addr[8], 0, 8);
+	return format_ipv6_prefix(&a, 64, buf);
+}
+
 static void print_text(const struct ce *c, const char *dev)
 {
 	const struct mape_ce *ce = &c->ce;
@@ -317,7 +339,11 @@ static void print_text(const struct ce *c, const char *dev)
 
 	if (dev)
 		printf("device=%s\n", dev);
-	printf("br_addr=%s\n", format_ipv6(&c->bmr->br, b6));
+	if (c->rules.mapt)
+		printf("mode=t\ndmr=%s\n",
+		       format_ipv6_prefix(&c->rules.dmr, c->rules.dmr_len, b6));
+	else
+		printf("mode=e\nbr_addr=%s\n", format_ipv6(&c->bmr->br, b6));
 	printf("end_user_prefix=%s\n",
 	       format_ipv6_prefix(&ce->eu_prefix, ce->eu_len, b6));
 	printf("ifid=%s\n", c->legacy ? "draft03" : "rfc");
@@ -328,6 +354,8 @@ static void print_text(const struct ce *c, const char *dev)
 	printf("'\nfmr_count=%u\n", c->n_fmr);
 	printf("ipv4=%s\nipv4_len=%u\n", format_ipv4(&a, b4), ce->ip4_len);
 	printf("ce_ipv6=%s\n", format_ipv6(&ce->addr, b6));
+	if (c->rules.mapt)
+		printf("ipv6_route=%s\n", route6(c, b6));
 	printf("psid=%u\npsid_len=%u\npsid_offset=%u\n", ce->ports.psid,
 	       ce->ports.len, ce->ports.offset);
 	printf("port_count=%u\nports=", mape_portset_count(&ce->ports));
@@ -343,7 +371,7 @@ static void print_text(const struct ce *c, const char *dev)
 static void print_json(const struct ce *c, const char *dev)
 {
 	struct in_addr a = { .s_addr = c->ce.ip4 };
-	char b4[INET_ADDRSTRLEN], b6[INET6_ADDRSTRLEN];
+	char b4[INET_ADDRSTRLEN], b6[PREFIX6_STRLEN];
 	unsigned int i;
 	struct json j;
 
@@ -351,7 +379,12 @@ static void print_json(const struct ce *c, const char *dev)
 	json_object(&j, NULL);
 	if (dev)
 		json_string(&j, "device", dev);
-	json_string(&j, "br_addr", format_ipv6(&c->bmr->br, b6));
+	json_string(&j, "mode", c->rules.mapt ? "t" : "e");
+	if (c->rules.mapt)
+		json_string(&j, "dmr", format_ipv6_prefix(&c->rules.dmr,
+							  c->rules.dmr_len, b6));
+	else
+		json_string(&j, "br_addr", format_ipv6(&c->bmr->br, b6));
 	json_string(&j, "ifid", c->legacy ? "draft03" : "rfc");
 	json_object(&j, "bmr");
 	json_rule_members(&j, &c->bmr->r);
@@ -369,6 +402,8 @@ static void print_json(const struct ce *c, const char *dev)
 	json_ce_members(&j, &c->ce);
 	json_string(&j, "ipv4_address", format_ipv4(&a, b4));
 	json_uint(&j, "ipv4_len", c->ce.ip4_len);
+	if (c->rules.mapt)
+		json_string(&j, "ipv6_route", route6(c, b6));
 	json_finish(&j);
 }
 
@@ -395,7 +430,7 @@ static int ce_down(const char *dev)
 static int ce_up(struct ce *c, const char *dev)
 {
 	char b6[PREFIX6_STRLEN], eu[PREFIX6_STRLEN];
-	char *args[8 + CE_LINK_ARGS];
+	char *args[10 + CE_LINK_ARGS];
 	struct rule_args ra;
 	unsigned int i;
 	int n = 0;
@@ -404,8 +439,16 @@ static int ce_up(struct ce *c, const char *dev)
 		return 1;
 	args[n++] = "role";
 	args[n++] = "ce";
-	args[n++] = "br-addr";
-	args[n++] = (char *)format_ipv6(&c->bmr->br, b6);
+	if (c->rules.mapt) {
+		args[n++] = "mode";
+		args[n++] = "t";
+		args[n++] = "dmr";
+		args[n++] = (char *)format_ipv6_prefix(&c->rules.dmr,
+						       c->rules.dmr_len, b6);
+	} else {
+		args[n++] = "br-addr";
+		args[n++] = (char *)format_ipv6(&c->bmr->br, b6);
+	}
 	args[n++] = "end-user-prefix";
 	args[n++] = (char *)format_ipv6_prefix(&c->eu[c->eu_index],
 					       c->eu_len[c->eu_index], eu);

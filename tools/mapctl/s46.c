@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MAP-E rules as DHCPv6 delivers them (RFC 7598): OPTION_S46_CONT_MAPE's
- * payload, and odhcp6c's text form of it. Both end in the same struct
- * s46_rule, so that everything after parsing is shared.
+ * MAP-E and MAP-T rules as DHCPv6 delivers them (RFC 7598): the payload of
+ * OPTION_S46_CONT_MAPE or OPTION_S46_CONT_MAPT, and odhcp6c's text form
+ * of it. All end in the same struct s46_rules, so that everything after
+ * parsing is shared.
  *
  * Everything here comes from outside (an ISP's DHCPv6 server, a router's
  * configuration): each field is checked for range and each length against
@@ -18,6 +19,7 @@
 /* RFC 7598 option codes. */
 #define S46_OPT_RULE		89
 #define S46_OPT_BR		90
+#define S46_OPT_DMR		91
 #define S46_OPT_PORTPARAMS	93
 
 /* S46_RULE flags, section 4.1: F is the least significant bit. */
@@ -67,6 +69,22 @@ static bool decimal(const char *s, unsigned int max, unsigned int *out)
 }
 
 /*
+ * A DMR mape can use: an RFC 6052 length (section 2.2), no bit set beyond
+ * it. NULL, or why not.
+ */
+static const char *dmr_problem(const struct in6_addr *dmr, unsigned int len)
+{
+	unsigned int i;
+
+	if (len > 128 || !mape_6052_len_ok(len))
+		return "its length is none of RFC 6052's 32, 40, 48, 56, 64, 96";
+	for (i = len; i < 128; i++)
+		if (dmr->s6_addr[i / 8] & (0x80 >> (i % 8)))
+			return "bits set beyond its length";
+	return NULL;
+}
+
+/*
  * The text form, one rule. Keys come in any order, each once but br;
  * blank items (the trailing comma odhcp6c writes) are skipped.
  */
@@ -98,6 +116,10 @@ struct text_rule {
 	bool seen[T_N];
 	unsigned int num[T_N];
 	int len4, len6;		/* a /LEN on the prefix itself, else -1 */
+	bool mapt;		/* type=map-t */
+	struct in6_addr dmr;
+	int dmr_len;
+	const char *dmr_item;
 };
 
 static bool text_error(const struct text_rule *t, const char *why)
@@ -168,6 +190,8 @@ static bool text_item(struct text_rule *t, char *item, struct s46_rule *r)
 	*eq = '=';
 	if (k == T_N)
 		return text_error(t, "unknown key");
+	if (t->seen[k] && k == T_DMR)
+		return text_error(t, "a second DMR: a MAP-T container has exactly one (RFC 7598 section 5.2)");
 	if (t->seen[k] && k != T_BR)
 		return text_error(t, "key given twice");
 	t->seen[k] = true;
@@ -183,8 +207,11 @@ static bool text_item(struct text_rule *t, char *item, struct s46_rule *r)
 	case T_TYPE:
 		if (!strcmp(value, "map-e"))
 			return true;
-		if (!strcmp(value, "map-t") || !strcmp(value, "lw4o6"))
-			return text_error(t, "not supported: mape does MAP-E");
+		t->mapt = !strcmp(value, "map-t");
+		if (t->mapt)
+			return true;
+		if (!strcmp(value, "lw4o6"))
+			return text_error(t, "not supported: mape does MAP-E and MAP-T");
 		return text_error(t, "unknown type");
 	case T_IPV4PREFIX:
 		return text_prefix(t, AF_INET, value, &r->r.prefix4, &t->len4);
@@ -198,14 +225,55 @@ static bool text_item(struct text_rule *t, char *item, struct s46_rule *r)
 		r->has_br = true;
 		return true;
 	case T_DMR:
+		t->dmr_item = item;
+		if (!text_prefix(t, AF_INET6, value, &t->dmr, &t->dmr_len))
+			return false;
+		if (t->dmr_len < 0)
+			return text_error(t, "the DMR needs its /length");
+		value = dmr_problem(&t->dmr, t->dmr_len);
+		return value ? text_error(t, value) : true;
 	default:
-		return text_error(t, "a MAP-T key; mape does MAP-E");
+		return text_error(t, "unknown key");
 	}
 }
 
-static bool text_rule(unsigned int index, char *s, struct s46_rule *r)
+/*
+ * The rule's type and DMR against the container's, which the first rule
+ * set: one container's rules are all of its type and name its one DMR.
+ */
+static bool text_container(struct text_rule *t, struct s46_rules *out)
+{
+	t->item = "";
+	if (t->mapt && t->seen[T_BR])
+		return text_error(t, "br is MAP-E's; a map-t rule has a dmr");
+	if (!t->mapt && t->seen[T_DMR]) {
+		t->item = t->dmr_item;
+		return text_error(t, "a MAP-T key: the rule needs type=map-t");
+	}
+	if (t->mapt && !t->seen[T_DMR])
+		return text_error(t, "dmr is missing (a map-t rule)");
+	if (t->index == 1) {
+		out->mapt = t->mapt;
+		out->dmr = t->dmr;
+		out->dmr_len = t->dmr_len;
+		return true;
+	}
+	if (t->mapt != out->mapt)
+		return text_error(t, t->mapt ?
+				  "type=map-t beside rule 1's map-e: one container's rules only" :
+				  "type=map-e beside rule 1's map-t: one container's rules only");
+	if (t->mapt && (t->dmr_len != out->dmr_len ||
+			memcmp(&t->dmr, &out->dmr, sizeof(t->dmr)))) {
+		t->item = t->dmr_item;
+		return text_error(t, "not rule 1's DMR: a MAP-T container has exactly one (RFC 7598 section 5.2)");
+	}
+	return true;
+}
+
+static bool text_rule(unsigned int index, char *s, struct s46_rules *out)
 {
 	struct text_rule t = { .index = index, .item = s };
+	struct s46_rule *r = &out->v[index - 1];
 	char *item, *save = NULL;
 
 	for (item = strtok_r(s, ",", &save); item;
@@ -225,6 +293,8 @@ static bool text_rule(unsigned int index, char *s, struct s46_rule *r)
 	if (!t.seen[T_PREFIX4LEN] && t.len4 < 0)
 		r->r.prefix4_len = 32;
 	else if (!text_len(&t, T_PREFIX4LEN, t.len4, &r->r.prefix4_len))
+		return false;
+	if (!text_container(&t, out))
 		return false;
 	r->has_ea = t.seen[T_EALEN];
 	r->r.ea_len = t.num[T_EALEN];
@@ -252,7 +322,7 @@ bool s46_parse_text(const char *rules, struct s46_rules *out)
 	for (tok = strtok_r(copy, " \t\n", &save); tok && ok;
 	     tok = strtok_r(NULL, " \t\n", &save)) {
 		r = add_rule(out, "rules");
-		ok = r && text_rule(out->n, tok, r);
+		ok = r && text_rule(out->n, tok, out);
 	}
 	free(copy);
 	if (ok && !out->n) {
@@ -282,24 +352,24 @@ static unsigned int get16(const u8 *p)
 	return p[0] << 8 | p[1];
 }
 
-static bool hex_error(size_t at, const char *why)
+static bool hex_error(const char *src, size_t at, const char *why)
 {
-	mapctl_err("s46: byte %zu: %s", at, why);
+	mapctl_err("%s: byte %zu: %s", src, at, why);
 	return false;
 }
 
 /* S46_PORTPARAMS inside a rule (section 4.5). */
-static bool hex_portparams(const u8 *p, size_t len, size_t at,
-			   struct s46_rule *r)
+static bool hex_portparams(const char *src, const u8 *p, size_t len,
+			   size_t at, struct s46_rule *r)
 {
 	if (len != 4)
-		return hex_error(at, "S46_PORTPARAMS (93) must be 4 bytes long");
+		return hex_error(src, at, "S46_PORTPARAMS (93) must be 4 bytes long");
 	if (r->has_offset)
-		return hex_error(at, "S46_PORTPARAMS (93) twice in one rule");
+		return hex_error(src, at, "S46_PORTPARAMS (93) twice in one rule");
 	if (p[0] > 16)
-		return hex_error(at, "S46_PORTPARAMS offset must be 0..16");
+		return hex_error(src, at, "S46_PORTPARAMS offset must be 0..16");
 	if (p[1] > 16)
-		return hex_error(at, "S46_PORTPARAMS PSID-len must be 0..16");
+		return hex_error(src, at, "S46_PORTPARAMS PSID-len must be 0..16");
 	r->has_offset = true;
 	r->r.psid_offset = p[0];
 	/* A PSID-len of 0 says nothing of the PSID: only the offset counts. */
@@ -311,13 +381,14 @@ static bool hex_portparams(const u8 *p, size_t len, size_t at,
 }
 
 /* S46_RULE (section 4.1); at is p's offset in the payload. */
-static bool hex_rule(const u8 *p, size_t len, size_t at, struct s46_rule *r)
+static bool hex_rule(const char *src, const u8 *p, size_t len, size_t at,
+		     struct s46_rule *r)
 {
 	size_t plen, off;
 	unsigned int code, olen;
 
 	if (len < 8)
-		return hex_error(at, "S46_RULE (89) shorter than its 8 fixed bytes");
+		return hex_error(src, at, "S46_RULE (89) shorter than its 8 fixed bytes");
 	r->fmr = p[0] & S46_RULE_F;
 	r->has_ea = true;
 	r->r.ea_len = p[1];
@@ -325,82 +396,122 @@ static bool hex_rule(const u8 *p, size_t len, size_t at, struct s46_rule *r)
 	memcpy(&r->r.prefix4, p + 3, 4);
 	r->r.prefix6_len = p[7];
 	if (r->r.ea_len > MAPE_EA_LEN_MAX)
-		return hex_error(at + 1, "S46_RULE EA-len must be 0..48");
+		return hex_error(src, at + 1, "S46_RULE EA-len must be 0..48");
 	if (r->r.prefix4_len > 32)
-		return hex_error(at + 2, "S46_RULE prefix4-len must be 0..32");
+		return hex_error(src, at + 2, "S46_RULE prefix4-len must be 0..32");
 	if (r->r.prefix6_len > 128)
-		return hex_error(at + 7, "S46_RULE prefix6-len must be 0..128");
+		return hex_error(src, at + 7, "S46_RULE prefix6-len must be 0..128");
 	plen = (r->r.prefix6_len + 7) / 8;
 	if (len < 8 + plen)
-		return hex_error(at, "S46_RULE (89) shorter than its prefix6-len");
+		return hex_error(src, at, "S46_RULE (89) shorter than its prefix6-len");
 	memcpy(&r->r.prefix6, p + 8, plen);
 	for (off = 8 + plen; off < len; off += 4 + olen) {
 		if (len - off < 4)
-			return hex_error(at + off, "truncated option header in S46_RULE");
+			return hex_error(src, at + off, "truncated option header in S46_RULE");
 		code = get16(p + off);
 		olen = get16(p + off + 2);
 		if (olen > len - off - 4)
-			return hex_error(at + off, "option overruns its S46_RULE");
-		/* Options the rule may carry that MAP-E does not use: skipped. */
+			return hex_error(src, at + off, "option overruns its S46_RULE");
+		/* Options the rule may carry that mape does not use: skipped. */
 		if (code == S46_OPT_PORTPARAMS &&
-		    !hex_portparams(p + off + 4, olen, at + off, r))
+		    !hex_portparams(src, p + off + 4, olen, at + off, r))
 			return false;
 	}
 	return true;
 }
 
-bool s46_parse_hex(const char *hex, struct s46_rules *out)
+/*
+ * S46_DMR (section 4.3): dmr-prefix6-len, then the prefix in as few bytes
+ * as hold it, padded with zero bits. at is the option's offset.
+ */
+static bool hex_dmr(const char *src, const u8 *p, size_t len, size_t at,
+		    struct s46_rules *out)
 {
+	const char *why;
+	char msg[96];
+
+	if (len < 1)
+		return hex_error(src, at, "S46_DMR (91) without its dmr-prefix6-len");
+	if (p[0] > 128)
+		return hex_error(src, at + 4, "S46_DMR dmr-prefix6-len must be 0..128");
+	if (len != 1 + (p[0] + 7U) / 8) {
+		snprintf(msg, sizeof(msg),
+			 "S46_DMR (91) of dmr-prefix6-len %u must be %u bytes long, not %zu",
+			 p[0], 1 + (p[0] + 7U) / 8, len);
+		return hex_error(src, at, msg);
+	}
+	memset(&out->dmr, 0, sizeof(out->dmr));
+	memcpy(&out->dmr, p + 1, len - 1);
+	out->dmr_len = p[0];
+	why = dmr_problem(&out->dmr, out->dmr_len);
+	if (why) {
+		snprintf(msg, sizeof(msg), "S46_DMR /%u: %s", p[0], why);
+		return hex_error(src, at, msg);
+	}
+	return true;
+}
+
+bool s46_parse_hex(const char *hex, bool mapt, struct s46_rules *out)
+{
+	const char *src = mapt ? "s46-mapt" : "s46";
 	size_t n = strlen(hex), len = n / 2, off, i;
-	unsigned int code, olen, n_br = 0;
+	unsigned int code, olen, n_br = 0, n_dmr = 0;
 	struct in6_addr br;
 	struct s46_rule *r;
 	bool ok = true;
 	u8 *p;
 
 	memset(out, 0, sizeof(*out));
+	out->mapt = mapt;
 	if (!n || n % 2)
-		return hex_error(0, "the payload must be a non-empty, even number of hex digits");
+		return hex_error(src, 0, "the payload must be a non-empty, even number of hex digits");
 	if (len > 0xffff)
-		return hex_error(0, "longer than a DHCPv6 option");
+		return hex_error(src, 0, "longer than a DHCPv6 option");
 	p = malloc(len);
 	if (!p) {
-		mapctl_err("s46: out of memory");
+		mapctl_err("%s: out of memory", src);
 		return false;
 	}
 	for (i = 0; i < len; i++) {
 		int hi = hexdigit(hex[2 * i]), lo = hexdigit(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0) {
-			ok = hex_error(i, "not a hex digit");
+			ok = hex_error(src, i, "not a hex digit");
 			goto out;
 		}
 		p[i] = hi << 4 | lo;
 	}
 	for (off = 0; off < len && ok; off += 4 + olen) {
 		if (len - off < 4) {
-			ok = hex_error(off, "truncated option header");
+			ok = hex_error(src, off, "truncated option header");
 			break;
 		}
 		code = get16(p + off);
 		olen = get16(p + off + 2);
 		if (olen > len - off - 4) {
-			ok = hex_error(off, "option overruns the payload");
+			ok = hex_error(src, off, "option overruns the payload");
 			break;
 		}
 		if (code == S46_OPT_RULE) {
-			r = add_rule(out, "s46");
-			ok = r && hex_rule(p + off + 4, olen, off + 4, r);
-		} else if (code == S46_OPT_BR) {
+			r = add_rule(out, src);
+			ok = r && hex_rule(src, p + off + 4, olen, off + 4, r);
+		} else if (code == S46_OPT_BR && !mapt) {
 			if (olen != 16)
-				ok = hex_error(off, "S46_BR (90) must be 16 bytes long");
+				ok = hex_error(src, off, "S46_BR (90) must be 16 bytes long");
 			else if (!n_br++)
 				memcpy(&br, p + off + 4, 16);
+		} else if (code == S46_OPT_DMR && mapt) {
+			if (n_dmr++)
+				ok = hex_error(src, off, "a second S46_DMR (91): a MAP-T container has exactly one (RFC 7598 section 5.2)");
+			else
+				ok = hex_dmr(src, p + off + 4, olen, off, out);
 		}
-		/* Other options in the container are not MAP-E's: skipped. */
+		/* Other options are not this container's: skipped. */
 	}
 	if (ok && !out->n)
-		ok = hex_error(len, "no S46_RULE (89) in the option");
+		ok = hex_error(src, len, "no S46_RULE (89) in the option");
+	if (ok && mapt && !n_dmr)
+		ok = hex_error(src, len, "no S46_DMR (91) in the option: a MAP-T container has exactly one (RFC 7598 section 5.2)");
 	/* The BRs are the container's, every rule's (section 4.2). */
 	for (i = 0; ok && i < out->n; i++) {
 		out->v[i].has_br = n_br > 0;
