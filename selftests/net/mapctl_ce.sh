@@ -71,6 +71,28 @@ check_eq "  the /40 FMR beside the /44 BMR" "$(m rule show dev m0 | cut -d' ' -f
 	"bmr 198.51.100.0/24
 fmr 192.0.2.0/24"
 
+# MAP-T: odhcp6c's MAPT text, then option 95's hex, each a mode t CE with
+# the container's DMR, and the route it needs printed as mapctl show has it.
+T1='type=map-t,ealen=16,prefix4len=24,prefix6len=40,ipv4prefix=192.0.2.0,ipv6prefix=2001:db8:ff00::,offset=6,psidlen=8,psid=13312,dmr=2001:db8:ffff::/64, '
+HEXT=00590015001018c00002002820010db8ff005d000406083400005b00094020010db8ffff0000
+out=$(m ce up m0 rules "$T1" end-user-prefix $PD)
+log_test $? "ce up: MAP-T rule (MAPT text)"
+check_eq "  one device: mode t, the DMR, no BR" \
+	"$(ndev) $(m -j link show m0 | jq -r '.[0].linkinfo.info_data | "\(.mode) \(.dmr) \(.br_addr)"')" \
+	"1 t 2001:db8:ffff::/64 null"
+check_eq "  ipv6_route is mapctl show's needs line" \
+	"needs: ip -6 route add $(eval "$out"; echo "$ipv6_route") dev m0" \
+	"$(m show dev m0 | grep '^needs:')"
+check "ce up: option 95's hex" m ce up m0 s46-mapt $HEXT end-user-prefix $PD
+check_eq "  the BMR, mode t" \
+	"$(m rule show dev m0 | cut -d' ' -f3-7) $(m -j link show m0 | jq -r '.[0].linkinfo.info_data.mode')" \
+	"bmr rule-ipv6 2001:db8:ff00::/40 rule-ipv4 192.0.2.0/24 t"
+check "ce up: MAP-E again over the mode t device (replaced)" \
+	m ce up m0 rules "$ONE" end-user-prefix $PD
+check_eq "  mode e, the BR" \
+	"$(ndev) $(m -j link show m0 | jq -r '.[0].linkinfo.info_data | "\(.mode // "e") \(.br_addr)"')" \
+	"1 e 2001:db8:ffff::1"
+
 # EA-bits length 0: the PSID provisioned (left-aligned in the text), so
 # rule add carries every keyword: psid-len and psid too.
 check "ce up: ealen 0, provisioned PSID 3/4" m ce up m0 \
