@@ -26,12 +26,30 @@ mkdir "$T/bin" "$T/state"
 HEX=00590015011018c00002002820010db8ff005d000406083400005a001020010db8ffff00000000000000000001
 HEX2=00590015011018c00002002820010db8fe005d000406083400005a001020010db8ffff00000000000000000001
 
-# mapctl: "ce up" prints $T/plan (default: the CE of HEX), or fails with
-# the status in $T/mapctl.rc; "ce down" succeeds.
+HEXT=00590015011018c00002002820010db8ff005d000406083400005b00094020010db8ffff0000
+
+# mapctl: "ce up" prints $T/plan (default: the CE of HEX, or of HEXT in
+# mode t for s46-mapt), or fails with the status in $T/mapctl.rc; "ce
+# down" succeeds.
 cat >"$T/bin/mapctl" <<EOF
 #!/bin/sh
 echo "mapctl \$*" >>"$T/calls"
-if [ "\$1 \$2" = "ce up" ]; then
+if [ "\$1 \$2 \$4" = "ce up s46-mapt" ] && [ ! -f "$T/plan" ] && [ ! -f "$T/mapctl.rc" ]; then
+	cat <<PLAN
+device=\$3
+mode=t
+dmr=2001:db8:ffff::/64
+end_user_prefix=2001:db8:ff12:3400::/56
+ifid=rfc
+ipv4=192.0.2.18
+ipv4_len=32
+ce_ipv6=2001:db8:ff12:3400:0:c000:212:34
+ipv6_route=2001:db8:ff12:3400:0:c000:212:34/128
+psid=52
+psid_len=8
+port_count=252
+PLAN
+elif [ "\$1 \$2" = "ce up" ]; then
 	if [ -f "$T/mapctl.rc" ]; then
 		echo "mapctl: no rule matches end-user-prefix \$7" >&2
 		exit \$(cat "$T/mapctl.rc")
@@ -68,6 +86,19 @@ if [ -f "$T/ip.fail" ] && case "\$*" in *"\$(cat "$T/ip.fail")"*) true ;; *) fal
 fi
 EOF
 printf '#!/bin/sh\necho "conntrack $*" >>"%s/calls"\n' "$T" >"$T/bin/conntrack"
+# sysctl: IPv6 forwarding is $T/fwd (0 without); -w of it records and
+# sets it, or fails when $T/fwd.fail exists.
+cat >"$T/bin/sysctl" <<EOF
+#!/bin/sh
+echo "sysctl \$*" >>"$T/calls"
+case "\$*" in
+"-n net.ipv6.conf.all.forwarding") cat "$T/fwd" 2>/dev/null || echo 0 ;;
+"-qw net.ipv6.conf.all.forwarding=1")
+	[ ! -f "$T/fwd.fail" ] || { echo "sysctl: permission denied" >&2; exit 1; }
+	echo 1 >"$T/fwd" ;;
+*) exit 1 ;;
+esac
+EOF
 # modprobe: recorded apart (whether it runs depends on the host's modules).
 printf '#!/bin/sh\necho "modprobe $*" >>"%s/modprobe"\n' "$T" >"$T/bin/modprobe"
 chmod +x "$T"/bin/*
@@ -90,7 +121,7 @@ run()
 		syslog() { lvl=$1; shift; echo "$lvl: $interface: $*"; }
 		. '"$dir"'/60-mape
 		echo "runner: went on"
-		for v in device ipv4 ce_ipv6 psid ports bmr; do
+		for v in device ipv4 ce_ipv6 psid ports bmr mode dmr ipv6_route; do
 			eval "[ -z \"\${$v+x}\" ]" || echo "runner: $v leaked"
 		done' 2>&1)
 }
@@ -218,7 +249,60 @@ check_eq "a file that is not sh: refused, the runner goes on" "$said $(calls)" \
 	"err: wan: mape: $T/conf: not valid sh, ignored
 runner: went on "
 
-# 6. Two interfaces, one device name: the second is refused, the first's
+# 6. MAP-T: option 95 (define6 95 binhex mapt_raw), a mode t device that
+# receives by route, with IPv6 forwarding on.
+: >"$T/conf"
+rm -f "$T/fwd"
+run STOPPED
+LEASET=("new_dhcp6_mapt_raw=$HEXT" "${LEASE[@]:1}")
+run BOUND6 "${LEASET[@]}"
+check_eq "MAP-T BOUND6: the commands" "$(calls)" "mapctl ce up mape0 s46-mapt $HEXT end-user-prefix 2001:db8:ff12:3400::/56 napt on
+sysctl -n net.ipv6.conf.all.forwarding
+sysctl -qw net.ipv6.conf.all.forwarding=1
+ip -6 route replace 2001:db8:ff12:3400:0:c000:212:34/128 dev mape0
+ip -4 addr add 192.0.2.18/32 dev mape0
+ip -4 route replace default dev mape0 src 192.0.2.18"
+check_eq "MAP-T BOUND6: logged, the DMR named, no name leaked" "$said" \
+	"info: wan: mape: IPv6 forwarding enabled (net.ipv6.conf.all.forwarding=1): a MAP-T device receives by route
+info: wan: mape: mape0 up: 192.0.2.18 PSID 52/8 (252 ports), DMR 2001:db8:ffff::/64
+runner: went on"
+run RENEW6 "${LEASET[@]}"
+check_eq "MAP-T RENEW6, same lease: only a look at the device" "$(calls)" "ip link show dev mape0"
+touch "$T/nolink"
+run REBIND6 "${LEASET[@]}"
+rm "$T/nolink"
+check_eq "MAP-T rebuilt, forwarding already on: only read" \
+	"$(grep -c '^mapctl ce up' "$T/calls") $(grep ^sysctl "$T/calls")" "1 sysctl -n net.ipv6.conf.all.forwarding"
+run REBIND6 "${LEASE[@]}"
+check "option 95 replaced by 94: rebuilt as MAP-E" grep -q "^mapctl ce up mape0 s46 $HEX" "$T/calls"
+run REBIND6 "${LEASET[@]}" "new_dhcp6_mape_raw=$HEX"
+check_eq "options 94 and 95 both: the device goes, why logged" "$(head -n 1 "$T/calls") $said" \
+	"mapctl ce down mape0 info: wan: mape: mape0 removed (options 94 and 95 in the lease)
+err: wan: mape: the lease carries both option 94 (MAP-E) and option 95 (MAP-T): request only the one to use (dhcpcd.conf: option dhcp6_mape_raw or option dhcp6_mapt_raw)
+runner: went on"
+run BOUND6 "${LEASET[@]}" "new_dhcp6_mape_raw=$HEX"
+check_eq "options 94 and 95 both, nothing built: nothing done" "$(calls)" ""
+rm -f "$T/fwd"
+touch "$T/fwd.fail"
+run BOUND6 "${LEASET[@]}"
+check "MAP-T, forwarding cannot be enabled: device deleted, said why" \
+	eval 'grep -q "^mapctl ce down mape0" "$T/calls" && grep -q "IPv6 forwarding, which MAP-T needs: sysctl: permission denied" <<<"$said"'
+rm "$T/fwd.fail"
+echo "route replace 2001" >"$T/ip.fail"
+run BOUND6 "${LEASET[@]}"
+check_eq "MAP-T, the route fails: device deleted" "$(grep ^mapctl "$T/calls" | tail -n 1)" "mapctl ce down mape0"
+check "MAP-T, the route fails: ip's message logged" \
+	grep -q "^err: wan: mape: mape0: route 2001:db8:ff12:3400:0:c000:212:34/128: RTNETLINK" <<<"$said"
+rm "$T/ip.fail"
+echo 2 >"$T/mapctl.rc"
+run BOUND6 "${LEASET[@]}"
+check "MAP-T, invalid rules: said so" grep -q "MAP-T rules are invalid" <<<"$said"
+rm "$T/mapctl.rc"
+run BOUND6 "${LEASET[@]/$HEXT/005bzz}"
+check "option 95 not hex: define6 95 named" grep -q 'define6 95 binhex mapt_raw' <<<"$said"
+run STOPPED
+
+# 7. Two interfaces, one device name: the second is refused, the first's
 # device stays.
 : >"$T/conf"
 run BOUND6 "${LEASE[@]}"
