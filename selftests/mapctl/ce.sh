@@ -171,6 +171,9 @@ refused "a bad FMR, the BMR fine" 2 "rule 2: rule IPv4 prefix has bits" \
 	rules "$ONE fmr,${BADFMR/198.51.100.0/198.51.100.1}" end-user-prefix $PD
 refused "psid not left-aligned" 2 "psid 3 has bits beyond psidlen 4 .*PSID 0 is 0" \
 	rules 'type=map-e,ealen=0,prefix4len=32,prefix6len=56,ipv4prefix=192.0.2.9,ipv6prefix=2001:db8:ff12:3400::,psidlen=4,psid=3,br=2001:db8:ffff::1' end-user-prefix $PD
+plan rules "${ONE/psidlen=8,psid=13312/psidlen=0,psid=0}" end-user-prefix $PD
+want "psidlen=0 (odhcp6c's PSID-len 0): the PSID length from the EA bits" \
+	'[.psid_len, .psid, .psid_offset]' '[8,52,6]'
 refused "fmr without ealen" 2 "rule 1: an fmr needs ealen" rules "fmr,${ONE/ealen=16,/}" end-user-prefix $PD
 refused "EA bits past 48" 2 "rule 1: .*EA-bits" rules "${ONE/ealen=16/ealen=40}" end-user-prefix 2001:db8:ff00::/80
 refused "no rules" 2 "rules: no rule given" rules "  " end-user-prefix $PD

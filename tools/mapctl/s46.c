@@ -300,9 +300,15 @@ static bool text_rule(unsigned int index, char *s, struct s46_rules *out)
 	r->r.ea_len = t.num[T_EALEN];
 	r->has_offset = t.seen[T_OFFSET];
 	r->r.psid_offset = t.num[T_OFFSET];
-	r->has_psid_len = t.seen[T_PSIDLEN];
+	/*
+	 * psidlen=0 is odhcp6c's print of an S46_PORTPARAMS with PSID-len 0,
+	 * which says nothing of the PSID: as in the binary form, only the
+	 * offset counts then.
+	 */
+	r->has_psid_len = t.seen[T_PSIDLEN] && t.num[T_PSIDLEN];
 	r->r.psid_len = t.num[T_PSIDLEN];
-	r->has_psid = t.seen[T_PSID];
+	r->has_psid = t.seen[T_PSID] &&
+		      (r->has_psid_len || !t.seen[T_PSIDLEN]);
 	r->psid = t.num[T_PSID];
 	return true;
 }
