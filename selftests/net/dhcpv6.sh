@@ -8,9 +8,13 @@
 # server behind the BR with TCP, UDP and ping, from ports of every range of
 # the CE's set. Then the domain's rules change on the server and a rebind
 # reconfigures the CE; option 94 going away, rules matching no prefix and
-# the release each take the device away again.
+# the release each take the device away again. Between those, the server
+# switches to MAP-T (option 95, a rule and the DMR): the hook builds a
+# mode t CE, which the same LAN traffic crosses through a mode t BR, and
+# both options at once take it away with the reason logged.
 #
 #   [srv] -- [br] -- [core] -- ce1, ce2, ce3 (topo.sh, static)
+#             mapt0: role br mode t, DMR 2001:db8:64::/64
 #                      |  kea-dhcp6 on to-dce, 2001:db8:f0:14::1/64
 #                      |
 #                    [dce] dhcpcd on wan, 2001:db8:f0:14::2/64
@@ -27,7 +31,10 @@
 #   phase 2: the same, and 2001:db8:1a0::/44 -> 192.0.2.224/28 ea-len 12
 #              offset 4, the longer match: BMR, 192.0.2.235 PSID 0xcd/8,
 #              240 ports in 15 ranges
-# The BR holds both BMRs. dhcpcd's state, Kea's leases and every log are
+#   MAP-T:   option 95: 2001:db8:1a0::/44 -> 198.51.100.224/28 ea-len 12
+#              offset 4 (phase 2's shape), DMR 2001:db8:64::/64: a mode t
+#              CE, 198.51.100.235 PSID 0xcd/8
+# The BR holds both BMRs, mapt0 the MAP-T rule. dhcpcd's state, Kea's leases and every log are
 # in a temporary directory; the hooks directory and /var/lib/dhcpcd are
 # tmpfs mounts in dhcpcd's own mount namespace.
 
@@ -43,6 +50,8 @@ RUNNER=/usr/lib/dhcpcd/dhcpcd-run-hooks
 PD=2001:db8:1ab:cd00::/56
 RULE1="rule-ipv6 2001:db8:100::/40 rule-ipv4 192.0.2.0/24 ea-len 16 psid-offset 6"
 RULE2="rule-ipv6 2001:db8:1a0::/44 rule-ipv4 192.0.2.224/28 ea-len 12 psid-offset 4"
+RULET="rule-ipv6 2001:db8:1a0::/44 rule-ipv4 198.51.100.224/28 ea-len 12 psid-offset 4"
+DMRT=2001:db8:64::/64
 
 tmp=$(mktemp -d)
 # Kea's pid and lock files go there too (not /run/kea).
@@ -72,6 +81,7 @@ trap cleanup EXIT
 # it with "csv-format": false (Kea 2.2 sends only the first of several
 # s46-rule or s46-br entries given as CSV). An ITEM is
 #   br=IPV6                        S46_BR (90, RFC 7598 section 4.2)
+#   dmr=IPV6/LEN                   S46_DMR (91, 4.3)
 #   FLAGS,EA,IPV4/LEN,IPV6/LEN[,OFFSET,PSIDLEN,PSID]
 #                                  S46_RULE (89, 4.1), with S46_PORTPARAMS
 #                                  (93, 4.5) inside it when OFFSET is given;
@@ -90,6 +100,11 @@ out = b""
 for item in sys.argv[1:]:
     if item.startswith("br="):
         out += opt(90, ipaddress.IPv6Address(item[3:]).packed)
+        continue
+    if item.startswith("dmr="):
+        d = ipaddress.IPv6Network(item[4:])
+        out += opt(91, bytes([d.prefixlen]) +
+                   d.network_address.packed[:(d.prefixlen + 7) // 8])
         continue
     f = item.split(",")
     v4 = ipaddress.IPv4Network(f[2])
@@ -111,18 +126,24 @@ HEX1=$(s46_hex "$FMR" "0,16,192.0.2.0/24,2001:db8:100::/40,6,0,0" $BRS)
 HEX2=$(s46_hex "$FMR" "0,16,192.0.2.0/24,2001:db8:100::/40,6,0,0" \
 	"0,12,192.0.2.224/28,2001:db8:1a0::/44,4,0,0" $BRS)
 HEX_NOMATCH=$(s46_hex "$FMR" $BRS)
+# Option 95 (S46_CONT_MAPT): the rule and the DMR.
+HEXT=$(s46_hex "0,12,198.51.100.224/28,2001:db8:1a0::/44,4,0,0" dmr=$DMRT)
 # The encoder against RFC 7598's layouts, by hand: S46_RULE 89 of 13 bytes
 # (flags 01, ea-len 12, prefix4-len 28, 192.0.2.240, prefix6-len 40,
 # 5 bytes of prefix), S46_BR 90 of 16.
 check_eq "s46_hex: option layouts of RFC 7598" "$HEX_NOMATCH" \
 	0059000d010c1cc00002f02820010db803005a001020010db8ffff00000000000000000001005a001020010db8ffff00000000000000000002
+# S46_DMR 91 of 9 bytes: prefix6-len 64, the 8 bytes of the /64.
+check_eq "s46_hex: S46_DMR's layout" "$(s46_hex dmr=$DMRT)" 005b00094020010db800640000
 
-# kea_conf [HEX]: Kea's configuration, option 94 with HEX (none without).
+# kea_conf [HEX [HEXT]]: Kea's configuration, option 94 with HEX (none
+# when empty), option 95 with HEXT (none without).
 kea_conf()
 {
 	local opt=
 
 	[ -n "$1" ] && opt="{ \"name\": \"s46-cont-mape\", \"csv-format\": false, \"data\": \"$1\" }"
+	[ -n "$2" ] && opt="$opt${opt:+, }{ \"name\": \"s46-cont-mapt\", \"csv-format\": false, \"data\": \"$2\" }"
 	cat >"$tmp/kea.conf.new" <<EOF
 { "Dhcp6": {
   "interfaces-config": { "interfaces": [ "to-dce" ] },
@@ -179,14 +200,14 @@ dhcpcd_ctl()
 # lease_has HEX: dhcpcd -U shows option 94 as HEX.
 lease_has() { dhcpcd_ctl -U 2>&1 | grep -q "mape_raw=.\?$1"; }
 
-# kea_reload HEX: new option 94 on the server (SIGHUP: Kea rereads its
-# file), then a rebind, whose REPLY brings it.
+# kea_reload HEX [HEXT]: new options 94 and 95 on the server (SIGHUP: Kea
+# rereads its file), then a rebind, whose REPLY brings them.
 kea_reload()
 {
 	local n
 
 	n=$(grep -c DHCP6_DYNAMIC_RECONFIGURATION_SUCCESS "$tmp/kea.log")
-	kea_conf "$1"
+	kea_conf "$1" "$2"
 	kill -HUP "$kea_pid"
 	wait_until 20 sh -c "[ \$(grep -c DHCP6_DYNAMIC_RECONFIGURATION_SUCCESS '$tmp/kea.log') -gt $n ]" ||
 		return 1
@@ -245,6 +266,20 @@ traffic()
 # uplink (core routes the delegated prefix to it) and its LAN host.
 check "domain built" topo_setup || exit 1
 check "br: the phase 2 rule" ip netns exec br mapctl rule add dev mape0 bmr $RULE2
+# mapt_br: beside it the MAP-T BR, receiving the DMR by route (with IPv6
+# forwarding), and srv's route to its IPv4 side.
+mapt_br()
+{
+	ip netns exec br sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n br link add mapt0 type mape role br mode t dmr $DMRT || return 1
+	ip netns exec br mapctl rule add dev mapt0 bmr $RULET || return 1
+	ip -n br link set mapt0 up
+	ip -n br route add $DMRT dev mapt0
+	ip -n br route add 198.51.100.224/28 dev mapt0
+	ip -n core route add $DMRT via 2001:db8:f0:1::2
+	ip -n srv route add 198.51.100.224/28 via 203.0.113.1
+}
+check "br: the MAP-T BR mapt0" mapt_br
 ip netns add dce || exit 1
 ip -n dce link set lo up
 # dhcpcd and Kea talk from link-local addresses: no DAD wait.
@@ -280,10 +315,12 @@ persistent
 ipv6only
 noipv6rs
 define6 94 binhex mape_raw
+define6 95 binhex mapt_raw
 env mape_config=$tmp/mape-dhcpcd
 interface wan
 	ia_pd 1
 	option dhcp6_mape_raw
+	option dhcp6_mapt_raw
 EOF
 mkdir "$tmp/hooks"
 cp "$top/tools/dhcpcd/60-mape" "$tmp/hooks/"
@@ -365,7 +402,43 @@ check "no matching rule: no mape0" no_mape0
 check "no matching rule: logged, with mapctl's message" \
 	grep -q "mape: no MAP-E rule matches the delegated prefix .*no rule matches end-user-prefix $PD" "$tmp/dhcpcd.log"
 
-# 9. Back, then the release: the device goes with the lease.
+# 9. MAP-T: option 95 in place of 94. The hook builds a mode t CE that
+# receives by route, and the LAN's traffic crosses it and mapt0.
+n=$(nruns REBIND6)
+check "kea: option 95 (MAP-T), dhcpcd rebinding" kea_reload "" "$HEXT"
+check "MAP-T: mape0 built with 198.51.100.235" wait_until 30 has_addr 198.51.100.235
+show=$(ip netns exec dce mapctl -j show dev mape0)
+calc=$(mapctl -j calc $RULET end-user-prefix $PD)
+check_eq "MAP-T: mode t, the DMR, no BR" \
+	"$(jq -r '.[0] | "\(.mode) \(.dmr) \(.br_addr)"' <<<"$show")" "t $DMRT null"
+check_eq "MAP-T: mape0 is mapctl calc's CE" \
+	"$(jq -r '.[0].ce | "\(.ipv4) \(.psid) \(.psid_len) \(.psid_offset) \(.ce_ipv6)"' <<<"$show")" \
+	"$(jq -r '"\(.ipv4) \(.psid) \(.psid_len) \(.psid_offset) \(.ce_ipv6)"' <<<"$calc")"
+check_eq "MAP-T: the route mapctl show asks for, no IPv6 address" \
+	"$(ip -n dce -6 route show dev mape0 | grep -c "^$(jq -r .ce_ipv6 <<<"$calc") ") $(ip -n dce -6 addr show dev mape0 scope global | grep -c inet6)" \
+	"1 0"
+check_eq "MAP-T: IPv6 forwarding enabled, said so" \
+	"$(ip netns exec dce sysctl -n net.ipv6.conf.all.forwarding) $(grep -c 'IPv6 forwarding enabled' "$tmp/dhcpcd.log")" "1 1"
+check_eq "MAP-T: default route via mape0" \
+	"$(ip -n dce -j route show default | jq -r '.[] | "\(.dev) \(.prefsrc)"')" "mape0 198.51.100.235"
+check "dhcpcd -U: option 95 as hex" eval 'dhcpcd_ctl -U 2>&1 | grep -q "mapt_raw=.\?$HEXT"'
+stats_snapshot br
+traffic "MAP-T" 198.51.100.235 8 4 7001 7101 240 15
+check "MAP-T: translated by mapt0, not encapsulated by mape0" \
+	test "$(ip -n br -s -j link show mapt0 | jq '.[0].stats64.rx.packets')" -gt 240 -a \
+	"$(delta br decaps)" -eq 0
+wait_until 30 hook_ran REBIND6 $((n + 1))
+
+# Options 94 and 95 at once: which one RFC 7598 leaves open; the hook
+# takes neither and says why.
+n=$(nruns REBIND6)
+check "kea: options 94 and 95 both, dhcpcd rebinding" kea_reload "$HEX2" "$HEXT"
+check "both options: mape0 removed" wait_until 30 no_mape0
+check "both options: logged" \
+	grep -q "mape: the lease carries both option 94 (MAP-E) and option 95 (MAP-T)" "$tmp/dhcpcd.log"
+wait_until 30 hook_ran REBIND6 $((n + 1))
+
+# 10. Back, then the release: the device goes with the lease.
 n=$(nruns REBIND6)
 check "kea: phase 2 rules again, dhcpcd rebinding" kea_reload "$HEX2"
 check "rebind: mape0 back" wait_until 30 has_addr 192.0.2.235
@@ -379,7 +452,7 @@ check "release: the default route went with it" \
 	test -z "$(ip -n dce -4 route show default)"
 wait "$dhcpcd_pid"
 
-# 10. dhcpcd once more: a new lease (BOUND6) brings the CE back; dhcpcd
+# 11. dhcpcd once more: a new lease (BOUND6) brings the CE back; dhcpcd
 # stopping (SIGTERM) takes it away. With "persistent" dhcpcd keeps the
 # lease's addresses and runs no STOP6, only STOPPED.
 start_dhcpcd
