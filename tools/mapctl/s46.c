@@ -170,7 +170,7 @@ static bool text_len(struct text_rule *t, int key, int len, u8 *out)
 static bool text_item(struct text_rule *t, char *item, struct s46_rule *r)
 {
 	char *eq = strchr(item, '=');
-	const char *value;
+	const char *value, *why;
 	unsigned int k;
 
 	t->item = item;
@@ -230,8 +230,8 @@ static bool text_item(struct text_rule *t, char *item, struct s46_rule *r)
 			return false;
 		if (t->dmr_len < 0)
 			return text_error(t, "the DMR needs its /length");
-		value = dmr_problem(&t->dmr, t->dmr_len);
-		return value ? text_error(t, value) : true;
+		why = dmr_problem(&t->dmr, t->dmr_len);
+		return why ? text_error(t, why) : true;
 	default:
 		return text_error(t, "unknown key");
 	}
