@@ -2,8 +2,8 @@
 /*
  * mapctl ce: a CE from what DHCPv6 or a router's configuration hands it
  * (RFC 7598 rules, the delegated prefix), in one step: a MAP-E CE from a
- * MAP-E container, a MAP-T CE (mode t) from a MAP-T one. plan picks the BMR
- * and computes the CE, up also builds the device, down removes it. The
+ * MAP-E container, a MAP-T CE (mode t) from a MAP-T one. plan picks the
+ * BMR and computes the CE, up also builds the device, down removes it. The
  * OpenWrt protocol handler and the dhcpcd hook both run this, so that the
  * rule selection and the arithmetic live here and in mapping.c only.
  *
@@ -35,7 +35,7 @@ static void usage(FILE *f)
 		"                  [LINK KEYWORDS]\n"
 		"       %s ce down NAME\n"
 		"Where: SOURCE := rules 'RULE [RULE...]' | s46 HEX | s46-mapt HEX\n"
-		"       RULE   odhcp6c's text of one S46 rule (its MAPE variable):\n"
+		"       RULE   odhcp6c's text of one S46 rule (MAPE, MAPT variables):\n"
 		"              [fmr,]type=map-e,ealen=N,prefix4len=N,prefix6len=N,\n"
 		"              ipv4prefix=A,ipv6prefix=P,[offset=N,psidlen=N,psid=N,]\n"
 		"              br=B[,br=B...]; psid is left-aligned (RFC 7598 4.5);\n"
@@ -52,8 +52,9 @@ static void usage(FILE *f)
 		"rule matches; fmr rules are FMRs. MAP-T rules make a mode t CE\n"
 		"with the DMR. up replaces a mape device NAME, adds the rules and\n"
 		"sets it up; addresses and routes are the caller's (ipv6_route:\n"
-		"what mode t routes into the device). Both print shell assignments (-j: JSON). Exit 2: SOURCE\n"
-		"is invalid; 3: no rule matches an end-user prefix.\n",
+		"what mode t routes into the device). Both print shell\n"
+		"assignments (-j: JSON). Exit 2: SOURCE is invalid; 3: no rule\n"
+		"matches an end-user prefix.\n",
 		PROG_NAME, PROG_NAME, PROG_NAME);
 }
 
