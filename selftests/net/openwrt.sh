@@ -14,6 +14,8 @@
 #                                         |      R1 and R2 (ifid rfc)
 #                                         |    mapel: role br, 2001:db8:ffff::2
 #                                         |      R3 (ifid draft03)
+#                                         |    mapt0: role br mode t, DMR
+#                                         |      2001:db8:64::/64, RT
 #                                      [core]
 #                                         | 2001:db8:f0:11::/64
 #   [lan] .2 --- 198.51.100.0/30 --- .1 [ce1]  wan: netifd's "wan6" (dhcpv6,
@@ -24,6 +26,8 @@
 #   R1 2001:db8:100::/40 -> 192.0.2.0/24  ea-len 16 offset 6 (topo.sh's)
 #   R2 2001:db8:200::/48 -> 198.51.100.0/25   ea-len 16 offset 6 (for /64 PDs)
 #   R3 2001:db8:300::/40 -> 198.51.100.128/25 ea-len 16 offset 4 (legacymap)
+#   RT 2001:db8:400::/44 -> 192.0.2.224/28 ea-len 12 offset 4 (MAP-T; R1's
+#      CEs there are not used)
 # MAPE_VERBOSE=1: the handlers' log (what netifd would log) at the end.
 #
 # shellcheck source-path=SCRIPTDIR disable=SC2086,SC2317
@@ -40,6 +44,9 @@ TOPO_NS="srv br core ce1 lan"
 BR2=2001:db8:ffff::2
 R2="rule-ipv6 2001:db8:200::/48 rule-ipv4 198.51.100.0/25 ea-len 16 psid-offset 6"
 R3="rule-ipv6 2001:db8:300::/40 rule-ipv4 198.51.100.128/25 ea-len 16 psid-offset 4"
+RT="rule-ipv6 2001:db8:400::/44 rule-ipv4 192.0.2.224/28 ea-len 12 psid-offset 4"
+DMRT=2001:db8:64::/64
+PDT=2001:db8:40b:cd00::/56
 PD56=2001:db8:112:3400::/56
 PD56B=2001:db8:112:3500::/56
 IF=wan6_4
@@ -111,10 +118,19 @@ domain()
 	ip -n br link set mapel up
 	ip -n br route add 198.51.100.128/25 dev mapel
 	ip netns exec br mapctl rule add dev mapel bmr $R3 || return 1
+	# The MAP-T BR receives by route, which takes IPv6 forwarding.
+	ip netns exec br sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n br link add mapt0 type mape role br mode t dmr $DMRT || return 1
+	ip -n br link set mapt0 up
+	ip -n br route add $DMRT dev mapt0
+	ip -n br route add 192.0.2.224/28 dev mapt0
+	ip netns exec br mapctl rule add dev mapt0 bmr $RT || return 1
+	ip -n core route add $DMRT via 2001:db8:f0:1::2
 
 	topo_ce_wan ce1 11 2001:db8:100::/40 || return 1
 	ip -n core route add 2001:db8:200::/48 via 2001:db8:f0:11::2
 	ip -n core route add 2001:db8:300::/40 via 2001:db8:f0:11::2
+	ip -n core route add 2001:db8:400::/44 via 2001:db8:f0:11::2
 	topo_lan
 }
 check "domain built" domain || exit 1
@@ -277,7 +293,11 @@ expect_error "a bad rule string" INVALID_MAP_RULE
 nf config $IF "${STATIC[@]}" peeraddr=
 expect_error "no peeraddr (no BR)" INVALID_MAP_RULE
 nf config $IF "${STATIC[@]}" maptype=map-t
-expect_error "maptype map-t" UNSUPPORTED_TYPE
+expect_error "maptype map-t, peeraddr a BR address, not a DMR prefix" INVALID_MAP_RULE
+nf config $IF proto=mape tunlink=wan6 maptype=map-e "rule=${MAPE3//map-e/map-t}"
+expect_error "maptype map-e, map-t rules" INVALID_MAP_RULE
+nf config $IF "${STATIC[@]}" maptype=lw4o6
+expect_error "maptype lw4o6" UNSUPPORTED_TYPE
 check_eq "  ifstatus shows the error" \
 	"$(jq -c '.interfaces["'$IF'"].errors' "$tmp/state/state.json")" \
 	'[{"subsystem":"mape","code":"UNSUPPORTED_TYPE"}]'
@@ -292,7 +312,42 @@ check_eq "  PSID 0x34 from psid=13312, its ports" \
 	"$(addrs) $(ce_show '"\(.psid) \(.ports[0][0])-\(.ports[0][1])"')" \
 	"192.0.2.250/32 2001:db8:112:3400:0:c000:2fa:34/128 52 1232-1235"
 
-# 10. odhcp6c: its state script (dhcpv6.script's tail: /etc/odhcp6c.user
+# 10. maptype map-t in map.sh's terms (peeraddr the DMR): a mode t
+# device that receives by route, which netifd adds, and IPv6 forwarding.
+fwd() { ip netns exec ce1 cat /proc/sys/net/ipv6/conf/all/forwarding; }
+# routes6: the destinations routed into the device, link-local aside.
+routes6() { ip -n ce1 -6 route show dev $DEV | grep -v '^fe80' | cut -d' ' -f1; }
+check_eq "(IPv6 forwarding off in the CE before)" "$(fwd)" 0
+wan6 $PDT >/dev/null
+nf config $IF proto=mape tunlink=wan6 maptype=map-t peeraddr=$DMRT \
+	ipaddr=192.0.2.224 ip4prefixlen=28 ip6prefix=2001:db8:400:: \
+	ip6prefixlen=44 ealen=12 offset=4 zone=wan
+n0=$(ncalls)
+check_eq "map-t: up" "$(nf ifup $IF)" "$IF: up"
+TADDR=2001:db8:40b:cd00:0:c000:2eb:cd
+check_eq "  the update: the IPv4 address, a /128 route for the MAP address, no IPv6 address" \
+	"$(calls_since "$n0" | jq -c 'select(.msg.action == 0) | .msg | [.ipaddr, .ip6addr, .routes6]' | tail -n 1)" \
+	"[[{\"ipaddr\":\"192.0.2.235\",\"mask\":\"32\"}],null,[{\"target\":\"$TADDR\",\"netmask\":\"128\"}]]"
+check_eq "  the device: mode t, the DMR, MAP-T's BMR" \
+	"$(ndev) $(ip netns exec ce1 mapctl link show $DEV | grep -o 'role ce mode t dmr [^ ]*') $(ip netns exec ce1 mapctl rule show dev $DEV | cut -d' ' -f3-11)" \
+	"1 role ce mode t dmr $DMRT bmr $RT"
+check_eq "  netifd applied the route, no global IPv6 address" \
+	"$(routes6) $(addrs)" "$TADDR 192.0.2.235/32"
+check_eq "  mapctl show's needs line is that route" \
+	"$(ip netns exec ce1 mapctl show dev $DEV | grep '^needs:')" "needs: ip -6 route add $TADDR/128 dev $DEV"
+check_eq "  IPv6 forwarding turned on" "$(fwd)" 1
+: >"$tmp/log"
+rx0=$(ip -n br -j -s link show mapt0 | jq '.[0].stats64.rx.packets')
+out=$(ip netns exec lan python3 "$dir/napt_flows.py" udp $SRV 7000 30 0)
+check_eq "  30 UDP flows from the LAN through the mode t CE and BR" "$out" "30/30 echoed"
+check_eq "  server: all from 192.0.2.235, PSID 0xcd's set (offset 4)" \
+	"$(python3 "$dir/napt_flows.py" check "$tmp/log" 192.0.2.235 8 4 | sed 's/ ranges.*//' | paste -sd' ')" \
+	"flows 30 distinct 30 nobody 0 psid 0xcd flows 30"
+check "  translated by mapt0" \
+	test "$(ip -n br -j -s link show mapt0 | jq '.[0].stats64.rx.packets')" -ge $((rx0 + 30))
+check "  LAN: ping the server" ip netns exec lan ping -c 2 -i 0.2 -W 2 $SRV
+
+# 11. odhcp6c: its state script (dhcpv6.script's tail: /etc/odhcp6c.user
 # runs each file of /etc/odhcp6c.user.d with "$@") and the hook, with
 # odhcp6c's arguments and environment.
 mkdir -p "$tmp/etc/odhcp6c.user.d"
@@ -312,7 +367,8 @@ odhcp6c()
 {
 	ip netns exec ce1 env -i PATH="$PATH" MAPE_OWRT_DIR="$OW" \
 		MAPE_OWRT_STATE="$tmp/state" INTERFACE=wan6 ZONE=wan \
-		MAPE="${MAPE_TEXT:-$MAPE3}" PREFIXES="${2:-$PD56,3000,4000,1000,2000}" \
+		MAPE="${MAPE_TEXT-$MAPE3}" MAPT="$MAPT_TEXT" \
+		PREFIXES="${2:-$PD56,3000,4000,1000,2000}" \
 		ADDRESSES="2001:db8:f0:11::2/128,3000,4000,1000,2000" \
 		RA_ROUTES="::/0,fe80::1,1800,1024" \
 		busybox sh "$tmp/dhcpv6.script" wan "$1"
@@ -356,5 +412,22 @@ check "  traffic" ip netns exec lan ping -c 2 -i 0.2 -W 2 $SRV
 odhcp6c stopped
 check_eq "odhcp6c stopped: the interface removed, no device" \
 	"$(nf dynamic) $(ndev)" "$IF: removed 0"
+
+# MAPT, as odhcp6c prints option 95: a rule and, in it, the DMR.
+MAPT1="type=map-t,ealen=12,prefix4len=28,prefix6len=44,ipv4prefix=192.0.2.224,ipv6prefix=2001:db8:400::,offset=4,psidlen=0,psid=0,dmr=$DMRT, "
+wan6 $PDT >/dev/null
+n0=$(ncalls)
+MAPE_TEXT= MAPT_TEXT=$MAPT1 odhcp6c bound "$PDT,3000,4000,1000,2000"
+check_eq "odhcp6c bound, MAPT: add_dynamic, maptype map-t, rule \$MAPT" \
+	"$(calls_since "$n0" | jq -c 'select(.method == "add_dynamic") | .msg | [.proto, .maptype, .rule]')" \
+	"$(jq -nc --arg r "$MAPT1" '["mape","map-t",$r]')"
+check_eq "  netifd adds it, the handler brings it up: mode t, the route" \
+	"$(nf dynamic) $(ip netns exec ce1 mapctl -j show dev $DEV | jq -r '.[0].mode') $(routes6)" \
+	"$IF: up t $TADDR"
+check "  traffic" ip netns exec lan ping -c 2 -i 0.2 -W 2 $SRV
+out=$(MAPT_TEXT=$MAPT1 odhcp6c updated "$PDT,3000,4000,1000,2000" 2>&1)
+check_eq "odhcp6c updated, MAPE and MAPT both: removed, said why" \
+	"$(nf dynamic) $(ndev) $out" \
+	"$IF: removed 0 mape: wan6: the server sent both option 94 (MAP-E) and 95 (MAP-T): request only the one to use (reqopts)"
 
 ksft_exit

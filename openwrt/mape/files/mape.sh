@@ -1,26 +1,33 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# netifd protocol handler "mape": a MAP-E CE (RFC 7597) on the kernel's
-# mape device, NAPT44 into the CE's port set done by the kernel (mape_nat).
+# netifd protocol handler "mape": a MAP-E CE (RFC 7597) or a MAP-T CE
+# (RFC 7599) on the kernel's mape device, NAPT44 into the CE's port set
+# done by the kernel (mape_nat).
 #
 # It takes the options of the map package's handler (map.sh) with their
 # meanings, so that "proto map" configuration works with the proto changed
-# to mape: peeraddr (the BR), ipaddr/ip4prefixlen, ip6prefix/ip6prefixlen,
-# ealen, psidlen, psid (left-aligned, as map.sh and odhcp6c have it),
-# offset, legacymap, tunlink, mtu (default 1280), ttl, encaplimit, zone
-# ('-' for none), maptype (only map-e), or rule: odhcp6c's MAPE string
-# (rules separated by blanks; "fmr," rules become FMRs). Its own: napt
-# (default 1: the kernel translates into the port set).
+# to mape: peeraddr (the BR; with map-t the DMR, PREFIX/LEN),
+# ipaddr/ip4prefixlen, ip6prefix/ip6prefixlen, ealen, psidlen, psid
+# (left-aligned, as map.sh and odhcp6c have it), offset, legacymap,
+# tunlink, mtu (default 1280), ttl, encaplimit, zone ('-' for none),
+# maptype (map-e, the default, or map-t; map.sh's older name type too), or
+# rule: odhcp6c's MAPE or MAPT string (rules separated by blanks; "fmr,"
+# rules become FMRs). Its own: napt (default 1: the kernel translates into
+# the port set).
 #
 # The handler only gathers and passes on: `mapctl ce up` picks the BMR for
 # the prefix delegated on tunlink, computes the CE's addresses and ports,
-# and creates mape-<section>; netifd gets the addresses and the default
-# route. The firewall gets no SNAT rules: the kernel keeps ports in the set.
+# and creates mape-<section> (mode t for map-t); netifd gets the addresses
+# and the default route, and for map-t, whose device receives by route at
+# no address of its own, the route into it (what mapctl show calls its
+# needs). map-t also turns IPv6 forwarding on, without which the kernel
+# routes nothing into the device (OpenWrt has it on already). The firewall
+# gets no SNAT rules: the kernel keeps ports in the set.
 #
 # Errors (proto_notify_error codes, each with proto_block_restart and no
 # device left behind):
-#   UNSUPPORTED_TYPE   maptype (or type) other than map-e
+#   UNSUPPORTED_TYPE   maptype (or type) other than map-e and map-t
 #   MISSING_PD         tunlink (or, without tunlink, every interface) has no
 #                      delegated IPv6 prefix
 #   INVALID_MAP_RULE   a bad rule string or option (mapctl exit status 2)
@@ -119,10 +126,10 @@ mape_tunlink_info() {
 	done
 }
 
-# mape_static_rule: map.sh's rule string from the options (no rule given):
-# only the keys that are set, mapctl supplying the defaults.
+# mape_static_rule TYPE: map.sh's rule string from the options (no rule
+# given): only the keys that are set, mapctl supplying the defaults.
 mape_static_rule() {
-	local r="type=map-e"
+	local r="type=$1"
 
 	[ -n "$ip6prefix" ] && r="$r,ipv6prefix=$ip6prefix"
 	[ -n "$ip6prefixlen" ] && r="$r,prefix6len=$ip6prefixlen"
@@ -132,8 +139,21 @@ mape_static_rule() {
 	[ -n "$psidlen" ] && r="$r,psidlen=$psidlen"
 	[ -n "$offset" ] && r="$r,offset=$offset"
 	[ -n "$ealen" ] && r="$r,ealen=$ealen"
-	[ -n "$peeraddr" ] && r="$r,br=$peeraddr"
+	if [ "$1" = map-t ]; then
+		[ -n "$peeraddr" ] && r="$r,dmr=$peeraddr"
+	else
+		[ -n "$peeraddr" ] && r="$r,br=$peeraddr"
+	fi
 	echo "$r"
+}
+
+# mape_forwarding: IPv6 forwarding on (net.ipv6.conf.all.forwarding), or
+# false.
+mape_forwarding() {
+	local f=/proc/sys/net/ipv6/conf/all/forwarding
+
+	[ "$(cat "$f" 2>/dev/null)" = 1 ] && return 0
+	echo 1 2>/dev/null >"$f"
 }
 
 proto_mape_setup() {
@@ -143,7 +163,7 @@ proto_mape_setup() {
 	local ip6prefixlen ealen psidlen psid offset legacymap tunlink mtu ttl
 	local encaplimit zone napt
 	local info word pd l3dev out rc
-	local ce_ipv4 ce_ipv4_len ce_ce_ipv6
+	local ce_ipv4 ce_ipv4_len ce_ce_ipv6 ce_mode ce_ipv6_route
 
 	json_get_vars rule maptype type peeraddr ipaddr ip4prefixlen ip6prefix \
 		ip6prefixlen ealen psidlen psid offset legacymap tunlink mtu ttl \
@@ -152,12 +172,35 @@ proto_mape_setup() {
 	# Set up again whenever tunlink comes up, down with it.
 	( proto_add_host_dependency "$cfg" "::" "$tunlink" )
 
-	maptype="${maptype:-${type:-map-e}}"
-	if [ "$maptype" != "map-e" ]; then
-		mape_fail "$cfg" UNSUPPORTED_TYPE "type $maptype: mape does map-e only"
-		return 1
+	maptype="${maptype:-$type}"
+	case "$maptype" in
+	""|map-e|map-t) ;;
+	*) mape_fail "$cfg" UNSUPPORTED_TYPE \
+		"maptype $maptype: mape does map-e and map-t"
+	   return 1 ;;
+	esac
+	# A rule string says its own type; given one, maptype must agree.
+	case "$maptype:$rule" in
+	map-t:*type=map-t*|map-e:*type=map-e*|:*|*:) ;;
+	map-e:*type=map-t*)
+		mape_fail "$cfg" INVALID_MAP_RULE \
+			"maptype map-e, but rule holds map-t rules: ${rule%% *}"
+		return 1 ;;
+	map-t:*)
+		mape_fail "$cfg" INVALID_MAP_RULE \
+			"maptype map-t, but rule has no type=map-t: ${rule%% *}"
+		return 1 ;;
+	esac
+	if [ -z "$rule" ]; then
+		if [ "$maptype" = map-t ] && [ -n "$peeraddr" ]; then
+			case "$peeraddr" in */*) ;; *)
+				mape_fail "$cfg" INVALID_MAP_RULE \
+					"peeraddr $peeraddr: with maptype map-t the DMR, PREFIX/LEN"
+				return 1 ;;
+			esac
+		fi
+		rule="$(mape_static_rule "${maptype:-map-e}")"
 	fi
-	[ -n "$rule" ] || rule="$(mape_static_rule)"
 
 	info="$(mape_tunlink_info "$tunlink")"
 	# "l3 DEV" and "pd PREFIX" pairs of words.
@@ -211,14 +254,26 @@ proto_mape_setup() {
 	# mapctl prints shell assignments; take them under a ce_ prefix so
 	# that none lands on an option's variable (psid, ...).
 	eval "$(echo "$out" | sed -n 's/^\([a-z][a-z0-9_]*=\)/local ce_\1/p')"
-	if [ -z "$ce_ipv4" ] || [ -z "$ce_ce_ipv6" ]; then
+	if [ -z "$ce_ipv4" ] || [ -z "$ce_ce_ipv6" ] ||
+	   { [ "$ce_mode" = t ] && [ -z "$ce_ipv6_route" ]; }; then
 		mape_fail "$cfg" MAPE_SETUP_FAILED "mapctl ce up printed no addresses"
+		return 1
+	fi
+	if [ "$ce_mode" = t ] && ! mape_forwarding; then
+		mape_fail "$cfg" MAPE_SETUP_FAILED \
+			"map-t: cannot turn on IPv6 forwarding (net.ipv6.conf.all.forwarding)"
 		return 1
 	fi
 
 	proto_init_update "$link" 1
 	proto_add_ipv4_address "$ce_ipv4" "${ce_ipv4_len:-32}"
-	proto_add_ipv6_address "$ce_ce_ipv6" 128
+	if [ "$ce_mode" = t ]; then
+		# Translated packets to an address of its own would go to
+		# local sockets: MAP-T receives by route.
+		proto_add_ipv6_route "${ce_ipv6_route%/*}" "${ce_ipv6_route#*/}"
+	else
+		proto_add_ipv6_address "$ce_ce_ipv6" 128
+	fi
 	proto_add_ipv4_route "0.0.0.0" 0
 	if [ -n "$zone" ] && [ "$zone" != "-" ]; then
 		proto_add_data
