@@ -14,7 +14,7 @@ PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils lz4 zstd
 	pkg-config libnl-3-dev libnl-genl-3-dev sparse python3
 	qemu-system-x86 busybox-static
-	iproute2 iputils-ping traceroute python3-scapy tcpdump iperf3 nftables conntrack
+	iproute2 procps iputils-ping traceroute python3-scapy tcpdump iperf3 nftables conntrack
 	ethtool netcat-openbsd jq strace socat linux-perf dkms debootstrap
 	kea-dhcp6-server dhcpcd-base
 )
