@@ -11,8 +11,9 @@
 # against its headers: Debian 12's own, else a newer one (4.1.9 does not
 # build for 6.12's genetlink). The packages are read with a private apt
 # state under $MAPE_CACHE/jool/apt: the machine's sources stay as they are.
-# Idempotent: a kernel already built, or a version that failed for it
-# (jool/KVER/failed-VERSION, the build log), is not tried again.
+# One TEST line a kernel (a step of make check). Idempotent: a kernel
+# already built, or a version that failed for it (jool/KVER/failed-VERSION,
+# the build log), is not tried again.
 #
 # Environment: MAPE_CACHE (~/.cache/mape), JOOL_SUITES ("bookworm trixie"),
 # JOOL_MIRROR (http://deb.debian.org/debian).
@@ -20,6 +21,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/scripts/kernels.sh"
+source "$top/selftests/lib.sh"
 CACHE=${MAPE_CACHE:-$HOME/.cache/mape}
 JOOL=$CACHE/jool
 SUITES=${JOOL_SUITES:-bookworm trixie}
@@ -113,10 +115,14 @@ for kver in "${kvers[@]}"; do
 	out=$JOOL/$kver
 	if [ -f "$out/version" ] && [ -f "$out/jool_siit.ko" ] &&
 		[ -x "$out/jool_siit" ]; then
-		msg "$kver: jool $(cat "$out/version") (built before)"
+		test_line "Jool SIIT $(cat "$out/version") for $kver (built before)" " OK "
 		continue
 	fi
-	[ -d "/lib/modules/$kver/build" ] || { msg "$kver: no headers"; rc=1; continue; }
+	if [ ! -d "/lib/modules/$kver/build" ]; then
+		test_line "Jool SIIT for $kver: no headers" FAIL
+		rc=1
+		continue
+	fi
 	done_=
 	for suite in $SUITES; do
 		ver=$(fetch "$suite") || continue
@@ -126,6 +132,11 @@ for kver in "${kvers[@]}"; do
 			break
 		fi
 	done
-	[ -n "$done_" ] || { msg "$kver: no jool of $SUITES builds"; rc=1; }
+	if [ -n "$done_" ]; then
+		test_line "Jool SIIT $ver for $kver built" " OK "
+	else
+		test_line "Jool SIIT for $kver: none of $SUITES builds" FAIL
+		rc=1
+	fi
 done
 exit $rc

@@ -105,7 +105,7 @@ jool_xlat()
 {
 	ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=1 \
 		net.ipv6.conf.all.forwarding=1 &&
-	jool "$1" instance add --netfilter --pool6 $DMR &&
+	jool "$1" instance add --netfilter --pool6 "$DMR" &&
 	jool "$1" global update rfc6791v4-prefix 192.0.0.8/32
 }
 
