@@ -100,7 +100,7 @@ jool_load()
 
 # jool_xlat NS: a Jool SIIT instance in NS, pool6 = the DMR; IPv6 errors
 # from routers without an IPv4 address come from RFC 7600's 192.0.0.8, as
-# mape's do.
+# mape's do with icmp-src 192.0.0.8 (mape_icmp: its RFC 6791 source).
 jool_xlat()
 {
 	ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=1 \
@@ -162,7 +162,8 @@ build_jool_br()
 	topo_core && jool_xlat br || return 1
 	for ce in ce1 ce2; do
 		topo_ce_wan $ce "${J_NET[$ce]}" "${J_EU[$ce]}" &&
-		topo_mape $ce ce "$JRULE" end-user-prefix "${J_EU[$ce]}" ||
+		topo_mape $ce ce "$JRULE" end-user-prefix "${J_EU[$ce]}" \
+			icmp-src 192.0.0.8 ||
 			return 1
 		ip -n $ce addr add "${J_V4[$ce]}/32" dev mape0
 		ip -n $ce route add default dev mape0 src "${J_V4[$ce]}"
@@ -216,7 +217,7 @@ build_jool_ce()
 
 	map6=$(ce_map_addr ce2)
 	jool br instance remove &&
-	topo_mape br br "" || return 1
+	topo_mape br br "" icmp-src 192.0.0.8 || return 1
 	ip -n br route add 192.0.2.0/24 dev mape0
 	# shellcheck disable=SC2086 # a rule is keywords
 	ip netns exec br mapctl rule add dev mape0 bmr $JRULE || return 1
