@@ -75,6 +75,9 @@ step "DKMS build and install on the host (nothing loaded)" selftests/dkms.sh
 step "OpenWrt package recipe on the host (no SDK)" openwrt/test-build.sh
 step "dhcpcd hook on the host" tools/dhcpcd/test-hook.sh
 step "fuzzers built" fuzzers
+# Debian's Jool SIIT for each VM kernel, the foreign translator of
+# net/mapt_jool.sh (cached; minutes only the first time).
+step "Jool SIIT for the VM kernels (scripts/jool.sh)" scripts/jool.sh
 # Every kernel in turn; its TEST lines start with its series ([6.12]).
 for series in $MAPE_SERIES; do
 	kver=$(series_release "$series")
