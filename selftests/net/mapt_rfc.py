@@ -524,8 +524,8 @@ if p:
     result(p.hdr_ok and p.l4_ok(), "RFC 7915 5.2: CE, ICMP checksums valid")
 else:
     result(False, "RFC 7915 5.2: CE, packet too big translated", "nothing came out")
-# A router of the IPv6 domain, with no IPv4 form: RFC 6791 source, 192.0.0.8
-# (RFC 7600).
+# A router of the IPv6 domain, with no IPv4 form: RFC 6791 source, the
+# CE's icmp-src, 192.0.0.8 (RFC 7600).
 p = xchg("c6", IPv6(src=ROUTER6, dst=CE6) / ICMPv6TimeExceeded(code=0) /
          Raw(ci6), "c4", lambda p: is4(p) and p.proto == 1)
 fields("RFC 6791/7600: CE, time exceeded from a router, from 192.0.0.8", p,

@@ -90,8 +90,11 @@ setup()
 	ip -n ce neigh add 2001:db8:fe00:2::1 lladdr "${TMAC[c6]}" dev wan \
 		nud permanent
 	ip -n ce route add default via 2001:db8:fe00:2::1
+	# RFC 6791's source set to RFC 7600's dummy address (the default,
+	# the device's own, is mapt_icmp.sh's).
 	ip -n ce link add mape0 type mape role ce mode t dmr $DMR \
-		end-user-prefix 2001:db8:12:3400::/56 || return 1
+		end-user-prefix 2001:db8:12:3400::/56 icmp-src 192.0.0.8 ||
+		return 1
 	# shellcheck disable=SC2086
 	ip netns exec ce mapctl rule add dev mape0 bmr $RULE || return 1
 	ip -n ce link set mape0 up
