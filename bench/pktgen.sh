@@ -161,6 +161,8 @@ pg_setup()
 		echo "udp_src_max $sp" > $f
 		echo "udp_dst_min $dp" > $f
 		echo "udp_dst_max $dp" > $f
+		# IPv6 has no UDP without a checksum (mape drops it).
+		echo "flag UDPCSUM" > $f
 	elif [ "${test#*-}" = dec ] && [ "$var" != fwd ]; then
 		echo "pkt_size $((l + 54))" > $f
 		echo "src6 $s6" > $f
