@@ -15,7 +15,6 @@ BR=$BR_ADDR
 CE1=2001:db8:112:3400:0:c000:212:34
 CE1_EU=${CE_EU[ce1]}
 CE4=${CE_V4[ce1]}
-SRV6=2001:db8:ffff:0:cb:71:200:0	# the server in the DMR (/64, RFC 6052)
 CEPORT=$(port_of ce1 20 1)			# a port of the CE's set
 CERANGE=$(port_of ce1 1 0)-$(port_of ce1 1 3)	# the first range of that set
 LAN4=198.51.100.2				# a LAN host behind the CE
@@ -81,30 +80,6 @@ ce_add()
 	ip -n "$n" addr add $CE1/128 dev mape0 nodad
 	[ -z "${2:-}" ] || ip -n "$n" addr add "$2" dev mape0
 	ip -n "$n" link set mape0 up
-}
-
-# xbr_add NAME, xce_add NAME: the same BR and CE in mode t (MAP-T),
-# receiving the IPv6 they translate by route (the DMR, the MAP address).
-xbr_add()
-{
-	local n=$1
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1
-	ip -n "$n" link add mape0 type mape role br mode t dmr $DMR || return 1
-	ip -n "$n" link set mape0 up
-	ip -n "$n" -6 route add $DMR dev mape0
-	ip -n "$n" route replace 192.0.2.0/24 dev mape0
-	ip netns exec "$n" mapctl rule add dev mape0 bmr $RULE
-}
-
-xce_add()
-{
-	local n=$1
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1
-	ip -n "$n" link add mape0 type mape role ce mode t dmr $DMR \
-		end-user-prefix $CE1_EU || return 1
-	ip netns exec "$n" mapctl rule add dev mape0 bmr $RULE || return 1
-	ip -n "$n" link set mape0 up
-	ip -n "$n" -6 route add $CE1/128 dev mape0
 }
 
 # tnl_add NAME LOCAL REMOTE [ADDR4]: the ip6tnl baseline of a mape BR or

@@ -123,13 +123,7 @@ pg_setup()
 	gtc filter del dev $dev egress 2>/dev/null
 	# Each NAT run starts from an empty connection table.
 	[ "${test%-*}" != nat ] || ip netns exec "$n" conntrack -F >/dev/null 2>&1
-	# Mode t receives the translated packet itself: pktgen's IPv6/UDP
-	# between the server's DMR address and the CE's MAP address.
-	if [ "$var" = mapt ]; then
-		[ "$s6" = "$BR" ] && s6=$SRV6
-		[ "$d6" = "$BR" ] && d6=$SRV6
-	fi
-	if [ "${test#*-}" = dec ] && [ "$var" != mapt ]; then
+	if [ "${test#*-}" = dec ]; then
 		if [ "$var" = fwd ]; then
 			# shellcheck disable=SC2046
 			gtc filter add dev $dev egress protocol ip pref 1 \
@@ -152,18 +146,7 @@ pg_setup()
 	echo "flag NO_TIMESTAMP" > $f
 	[ "$RATE" = 0 ] || echo "ratep $RATE" > $f
 	echo "dst_mac ${MAC[$n]}" > $f
-	if [ "${test#*-}" = dec ] && [ "$var" = mapt ]; then
-		# The IPv4 packet of length l, translated: 20 bytes more.
-		echo "pkt_size $((l + 34))" > $f
-		echo "src6 $s6" > $f
-		echo "dst6 $d6" > $f
-		echo "udp_src_min $sp" > $f
-		echo "udp_src_max $sp" > $f
-		echo "udp_dst_min $dp" > $f
-		echo "udp_dst_max $dp" > $f
-		# IPv6 has no UDP without a checksum (mape drops it).
-		echo "flag UDPCSUM" > $f
-	elif [ "${test#*-}" = dec ] && [ "$var" != fwd ]; then
+	if [ "${test#*-}" = dec ] && [ "$var" != fwd ]; then
 		echo "pkt_size $((l + 54))" > $f
 		echo "src6 $s6" > $f
 		echo "dst6 $d6" > $f

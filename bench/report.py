@@ -131,11 +131,6 @@ def main():
                 cmp_row(name + " vs ip6tnl", m, pps[(key, "ip6tnl")], si, 0.9, note=note)
             if pps.get((key, "fwd")):
                 cmp_row(name + " vs IPv4 fwd", m, pps[(key, "fwd")], si, None)
-            t = pps.get((key, "mapt"))
-            if t:
-                cmp_row(name + ", mode t vs mode e", t, m, si, None)
-                if pps.get((key, "fwd")):
-                    cmp_row(name + ", mode t vs IPv4 fwd", t, pps[(key, "fwd")], si, None)
 
     # 2. Rule scaling: per-packet time with N rules relative to 1 rule.
     counts = sorted({int(v) for (t, v) in pps if v.isdigit()})
