@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers every section of the benchmarks uses: namespaces, the raw
-# results, the mape BR and CE and their ip6tnl baselines. Sourced by
-# run-guest.sh, after its options.
+# results, the mape BR and CE (mode e and mode t) and their ip6tnl
+# baselines. Sourced by run-guest.sh, after its options.
 
 # --quick's TEST lines come from the selftests' printer: one format for
 # every line make check counts.
@@ -20,6 +20,10 @@ CERANGE=$(port_of ce1 1 0)-$(port_of ce1 1 3)	# the first range of that set
 LAN4=198.51.100.2				# a LAN host behind the CE
 LANPORT=40000					# its port, outside the set
 SRVPORT=9
+# The server as mode t names it in the domain: embedded in the DMR
+# (RFC 6052 section 2.2; topo.sh's DMR is a /64: u octet, then the address).
+SRV6=$(IFS=. read -r a b c d <<<"$SRV"
+	printf '%s:0:%x:%x:%x:0' "${DMR%%::*}" $a $(((b << 8) | c)) $((d << 8)))
 
 W=/tmp/mape-bench
 RAW=${MAPE_BENCH_RAW:-$W/raw}
@@ -80,6 +84,32 @@ ce_add()
 	ip -n "$n" addr add $CE1/128 dev mape0 nodad
 	[ -z "${2:-}" ] || ip -n "$n" addr add "$2" dev mape0
 	ip -n "$n" link set mape0 up
+}
+
+# brt_add NAME and cet_add NAME [ADDR4]: br_add and ce_add in mode t. A
+# mode t device receives by route: the DMR's on the BR, ce1's MAP address
+# on the CE, through IPv6 forwarding.
+brt_add()
+{
+	local n=$1
+	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n "$n" link add mape0 type mape role br mode t dmr $DMR || return 1
+	ip -n "$n" link set mape0 up
+	ip -n "$n" route replace $DMR dev mape0
+	ip -n "$n" route replace 192.0.2.0/24 dev mape0
+	ip netns exec "$n" mapctl rule add dev mape0 bmr $RULE
+}
+
+cet_add()
+{
+	local n=$1
+	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n "$n" link add mape0 type mape role ce mode t dmr $DMR \
+		end-user-prefix $CE1_EU || return 1
+	ip netns exec "$n" mapctl rule add dev mape0 bmr $RULE || return 1
+	[ -z "${2:-}" ] || ip -n "$n" addr add "$2" dev mape0
+	ip -n "$n" link set mape0 up
+	ip -n "$n" route replace $CE1/128 dev mape0
 }
 
 # tnl_add NAME LOCAL REMOTE [ADDR4]: the ip6tnl baseline of a mape BR or

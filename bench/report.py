@@ -15,7 +15,9 @@ Raw lines (one per run):
 pps lines of the NAPT runs have TEST nat-new/64 (a new flow per packet) or
 nat-est/64 (one flow) or nat-full/64 (new flows to one server port, the
 set full: counted at CPU 1's intake), and VARIANT napt (mape_nat) or nft
-(masquerade).
+(masquerade). VARIANT mape is mode e, mapt mode t (a decapsulation test
+is then the translation of IPv6 into IPv4), ip6tnl and fwd the baselines;
+a tcp line's VARIANT is one of mape, mapt, ip6tnl.
 
 Every figure is the median over the rounds, with the spread (min-max); a
 ratio is the ratio of the medians, and its spread the min-max of the
@@ -27,6 +29,8 @@ from collections import defaultdict
 
 TESTS = {"br-enc": "BR encap", "br-dec": "BR decap",
          "ce-enc": "CE encap", "ce-dec": "CE decap"}
+TESTS_T = {"br-enc": "BR mode t 4->6", "br-dec": "BR mode t 6->4",
+           "ce-enc": "CE mode t 4->6", "ce-dec": "CE mode t 6->4"}
 
 
 def med(v):
@@ -131,6 +135,21 @@ def main():
                 cmp_row(name + " vs ip6tnl", m, pps[(key, "ip6tnl")], si, 0.9, note=note)
             if pps.get((key, "fwd")):
                 cmp_row(name + " vs IPv4 fwd", m, pps[(key, "fwd")], si, None)
+        for size in ("64", "1400"):
+            # Mode t: the same IPv4 packet, translated instead of carried.
+            key = "%s/%s" % (test, size)
+            t = pps.get((key, "mapt"))
+            if not t:
+                continue
+            name = "%s %s B pps/CPU" % (TESTS_T[test], size)
+            note = ""
+            if not quick and min(busy(key, "mapt"), busy(key, "mape") or 1) < 0.9:
+                note = " *"
+                marked.append(key + " mapt")
+            if pps.get((key, "mape")):
+                cmp_row(name + " vs mode e", t, pps[(key, "mape")], si, None, note=note)
+            if pps.get((key, "fwd")):
+                cmp_row(name + " vs IPv4 fwd", t, pps[(key, "fwd")], si, None)
 
     # 2. Rule scaling: per-packet time with N rules relative to 1 rule.
     counts = sorted({int(v) for (t, v) in pps if v.isdigit()})
@@ -192,6 +211,11 @@ def main():
     if tcp.get("mape"):
         cmp_row("TCP 1 flow CE->BR, bit/s, vs ip6tnl", tcp["mape"], tcp.get("ip6tnl", {}),
                 si, 0.9)
+    if tcp.get("mapt"):
+        for base, what in (("mape", "mode e"), ("ip6tnl", "ip6tnl")):
+            if tcp.get(base):
+                cmp_row("TCP 1 flow CE->BR mode t, bit/s, vs " + what, tcp["mapt"],
+                        tcp[base], si, None)
 
     # 5. NAPT44: CPU time per new connection and per packet, mape_nat
     # against nft masquerade on the same CE device.

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Section tcp, sourced by run-guest.sh.
 #
-# TCP: one flow from a CE to a server behind the BR, mape and ip6tnl side by
-# side. iperf3 runs its server in the CE (it sends, -R) on a port of the
+# TCP: one flow from a CE to a server behind the BR, mape (mode e and mode
+# t) and ip6tnl side by side. iperf3 runs its server in the CE (it sends, -R) on a port of the
 # CE's set, so the flow's source port is the CE's; TSO/GSO on everywhere.
 #
 #   [tc-X] CE, iperf3 -s (CPU 0) --wan==wan-- [tb-X] BR --v4==eth0-- [ts-X] iperf3 -c -R (CPU 1)
@@ -11,7 +11,7 @@
 # would put one more forwarding hop into the path measured, and its
 # namespaces hold one domain where mape and ip6tnl run side by side.
 
-tcp_add() # X=m|t
+tcp_add() # X=m|t|mt (mape, ip6tnl, mape mode t)
 {
 	local x=$1 c=tc-$1 b=tb-$1 s=ts-$1
 	ns_add $c; ns_add $b; ns_add $s
@@ -24,13 +24,22 @@ tcp_add() # X=m|t
 	ip -n $c link add wan type veth peer name wan netns $b
 	ip -n $c addr add 2001:db8:f0:11::2/64 dev wan nodad
 	ip -n $c link set wan up
-	ip -n $c -6 route add $BR/128 via 2001:db8:f0:11::1
+	if [ $x = mt ]; then
+		ip -n $c -6 route add $DMR via 2001:db8:f0:11::1
+	else
+		ip -n $c -6 route add $BR/128 via 2001:db8:f0:11::1
+	fi
 	ip -n $b addr add 2001:db8:f0:11::1/64 dev wan nodad
 	ip -n $b link set wan up
 	ip -n $b -6 route add 2001:db8:100::/40 via 2001:db8:f0:11::2
 	if [ $x = m ]; then
 		br_add $b || return 1
 		ce_add $c $CE4/32 || return 1
+		ip -n $c route add default dev mape0 src $CE4
+		ip netns exec $c ethtool -K mape0 tso on gso on sg on >/dev/null 2>&1
+	elif [ $x = mt ]; then
+		brt_add $b || return 1
+		cet_add $c $CE4/32 || return 1
 		ip -n $c route add default dev mape0 src $CE4
 		ip netns exec $c ethtool -K mape0 tso on gso on sg on >/dev/null 2>&1
 	else
@@ -56,25 +65,31 @@ tcp_run() # X ROUND SECONDS
 		-t "$3" -O 1 2>&1)
 	bps=$(jq '.end.sum_received.bits_per_second // 0' <<<"$out" 2>/dev/null)
 	[ -n "$bps" ] || bps=0
-	case $x in m) v=mape ;; t) v=ip6tnl ;; esac
+	case $x in m) v=mape ;; t) v=ip6tnl ;; mt) v=mapt ;; esac
 	raw "tcp 1flow $v $2 $(printf '%.0f' "$bps")"
 	[ "${bps%.*}" -gt 0 ] || { echo "    iperf3 ($v): ${out:0:400}"; return 1; }
 }
 
 run_tcp()
 {
-	local r x ok=0 secs=4
-	say "## TCP: one flow CE -> server behind the BR, mape vs ip6tnl (iperf3)"
+	local r i x ok=0 okt=0 secs=4 xs=(m t mt)
+	say "## TCP: one flow CE -> server behind the BR, mape (mode e, mode t) vs ip6tnl (iperf3)"
 	tcp_add m || die "TCP topology (mape)"
 	tcp_add t || die "TCP topology (ip6tnl)"
+	tcp_add mt || die "TCP topology (mape, mode t)"
 	[ $QUICK = 1 ] && secs=2
 	sleep 1
+	# The order rotates by one each round, as in the packet rates.
 	for ((r = 1; r <= REPS; r++)); do
-		if ((r % 2)); then
-			tcp_run m $r $secs || ok=1; tcp_run t $r $secs || ok=1
-		else
-			tcp_run t $r $secs || ok=1; tcp_run m $r $secs || ok=1
-		fi
+		for ((i = 0; i < ${#xs[@]}; i++)); do
+			x=${xs[$(((i + r - 1) % ${#xs[@]}))]}
+			if [ $x = mt ]; then
+				tcp_run $x $r $secs || okt=1
+			else
+				tcp_run $x $r $secs || ok=1
+			fi
+		done
 	done
 	[ $QUICK = 1 ] && log_test $ok "bench tcp (mape, ip6tnl, iperf3) runs"
+	[ $QUICK = 1 ] && log_test $okt "bench tcp (mape mode t, iperf3) runs"
 }
