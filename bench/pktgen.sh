@@ -109,18 +109,18 @@ v4keys() # OFF L SRC SP DST DP
 # IPv6/UDP packet turned into IPv6/IPv4/UDP on the generator's side (tc
 # egress pedit on g-NAME, CPU 0); fwd's packet in a decapsulation test goes
 # through the same rewrite, so both cost the generator the same. Mode t
-# (mapt) takes pktgen's IPv6/UDP as it is, between the CE's MAP address
-# and the server's DMR address, the same IPv4 packet once translated. Its
-# UDP has a checksum: IPv6 has no UDP without one, and a translator adjusts
-# a checksum but computes a missing one over the whole datagram (RFC 7915
-# section 4.5), which real traffic seldom asks. The veth's checksum
-# offload leaves it partial: pktgen computes nothing.
+# (mapt, mapt-N) takes pktgen's IPv6/UDP as it is, between the CE's MAP
+# address and the server's DMR address: the same IPv4 packet, translated.
+# Its UDP has a checksum: IPv6 has no UDP without one, and a translator
+# adjusts a checksum but computes a missing one over the whole datagram
+# (RFC 7915 section 4.5), which real traffic seldom asks. The veth's
+# checksum offload leaves it partial: pktgen computes nothing.
 pg_setup()
 {
 	local n=$1 test=$2 var=$3 l=$4 count=${5:-0}
 	local pg=/proc/${HOLD[bgen]}/net/pktgen f s4 d4 sp dp s6 d6
-	local dev=g-$n far6=$BR
-	[ "$var" = mapt ] && far6=$SRV6
+	local dev=g-$n far6=$BR t=0
+	case $var in mapt|mapt-*) t=1; far6=$SRV6 ;; esac
 	case $test in
 	br-enc|ce-dec) s4=$SRV; sp=$SRVPORT; d4=$CE4; dp=$CEPORT; s6=$far6; d6=$CE1 ;;
 	br-dec|ce-enc) s4=$CE4; sp=$CEPORT; d4=$SRV; dp=$SRVPORT; s6=$CE1; d6=$far6 ;;
@@ -130,7 +130,7 @@ pg_setup()
 	gtc filter del dev $dev egress 2>/dev/null
 	# Each NAT run starts from an empty connection table.
 	[ "${test%-*}" != nat ] || ip netns exec "$n" conntrack -F >/dev/null 2>&1
-	if [ "${test#*-}" = dec ] && [ "$var" != mapt ]; then
+	if [ "${test#*-}" = dec ] && [ $t = 0 ]; then
 		if [ "$var" = fwd ]; then
 			# shellcheck disable=SC2046
 			gtc filter add dev $dev egress protocol ip pref 1 \
@@ -153,7 +153,7 @@ pg_setup()
 	echo "flag NO_TIMESTAMP" > $f
 	[ "$RATE" = 0 ] || echo "ratep $RATE" > $f
 	echo "dst_mac ${MAC[$n]}" > $f
-	if [ "${test#*-}" = dec ] && [ "$var" = mapt ]; then
+	if [ "${test#*-}" = dec ] && [ $t = 1 ]; then
 		echo "pkt_size $((l + 34))" > $f
 		echo "src6 $s6" > $f
 		echo "dst6 $d6" > $f
@@ -175,7 +175,7 @@ pg_setup()
 		echo "udp_dst_min $dp" > $f
 		echo "udp_dst_max $dp" > $f
 	fi
-	[ "$var" != mapt ] || echo "flag UDPCSUM" > $f
+	[ $t = 0 ] || echo "flag UDPCSUM" > $f
 	if [ "$test" = nat-new ]; then
 		# Every packet a new flow: a random LAN host, source and
 		# destination port (2^46 tuples: a repeat is rare).

@@ -166,6 +166,25 @@ def main():
                         {r: 1e9 / v for r, v in big.items() if v},
                         {r: 1e9 / v for r, v in one.items() if v}, usec,
                         1.2 if n == nmax else None, higher=False)
+        # The same BRs in mode t (variants mapt-N), no target of their own.
+        for test in ("br-enc/64", "br-dec/64"):
+            one = pps.get((test, "mapt-1"), {})
+            for n in counts[1:]:
+                big = pps.get((test, "mapt-%d" % n), {})
+                if not one or not big:
+                    continue
+                cmp_row("%s: time/pkt, %s rules vs 1" % (TESTS_T[test[:6]] + " 64 B", si(n)),
+                        {r: 1e9 / v for r, v in big.items() if v},
+                        {r: 1e9 / v for r, v in one.items() if v}, usec,
+                        None, higher=False)
+            # Mode t against mode e at the largest count.
+            big, bige = pps.get((test, "mapt-%d" % nmax), {}), pps.get((test, str(nmax)), {})
+            if nmax > 1 and big and bige:
+                cmp_row("%s: time/pkt, %s rules, vs mode e" % (TESTS_T[test[:6]] + " 64 B",
+                                                                si(nmax)),
+                        {r: 1e9 / v for r, v in big.items() if v},
+                        {r: 1e9 / v for r, v in bige.items() if v}, usec,
+                        None, higher=False)
 
     # 3. Rules: memory, load, dump.
     if loadmem.get("mapctl"):

@@ -3,11 +3,14 @@
 #
 # Rule scaling: BR encapsulation and decapsulation (64 B) with N rules, N =
 # each of --rules, in s-N; the largest set is the one run_rules loaded.
+# The same in mode t, in st-N with the same rules: its BR finds the rule of
+# a translated packet's source by its IPv6 address, where mode e looks up
+# IPv4 only.
 
 run_scale()
 {
-	local nmax=${RULES##*,} n l list=() ok e
-	say "## rule scaling: mape BR with ${RULES//,/, } rules"
+	local nmax=${RULES##*,} n l list=() listt=() ok e
+	say "## rule scaling: mape BR (mode e, mode t) with ${RULES//,/, } rules"
 	[ -s $W/rules ] || rules_files "$nmax"
 	for n in ${RULES//,/ }; do
 		[ -n "${HOLD[s-$n]:-}" ] || dut_add s-$n
@@ -22,6 +25,17 @@ run_scale()
 		[ "$e" = "$n" ] || die "s-$n: $e rules, want $n"
 		list+=("s-$n:$n")
 	done
+	for n in ${RULES//,/ }; do
+		dut_add st-$n
+		ip -n st-$n route add 203.0.113.0/24 dev sink0
+		ip -n st-$n -6 route add 2001:db8:100::/40 dev sink0
+		brt_add st-$n || die "st-$n: mape BR, mode t"
+		[ "$n" -gt 1 ] && { head -n $((n - 1)) $W/rules |
+			ip netns exec st-$n mapctl -b - || die "st-$n: mapctl -b"; }
+		e=$(ip netns exec st-$n mapctl -j show dev mape0 | jq '.[0].rules')
+		[ "$e" = "$n" ] || die "st-$n: $e rules, want $n"
+		listt+=("st-$n:mapt-$n")
+	done
 	for test in br-enc br-dec; do
 		if [ $QUICK = 1 ]; then
 			ok=0
@@ -29,9 +43,22 @@ run_scale()
 				quick_run s-$n $test $n 64 || ok=1
 			done
 			log_test $ok "bench rule scaling $test (${RULES//,/, } rules) runs"
+			ok=0
+			for n in ${RULES//,/ }; do
+				quick_run st-$n $test mapt-$n 64 || ok=1
+			done
+			log_test $ok "bench rule scaling $test mode t (${RULES//,/, } rules) runs"
 			continue
 		fi
 		say "# $test 64 B"
 		rounds $test 64 "${list[@]}"
+		say "# $test 64 B, mode t"
+		rounds $test 64 "${listt[@]}"
 	done
+	for n in ${RULES//,/ }; do
+		e=$(mape_errors st-$n)
+		[ -z "$e" ] || say "# warning: st-$n: mape dropped packets: $e"
+		[ $QUICK = 1 ] && log_test "$([ -z "$e" ]; echo $?)" "bench rule scaling st-$n: no mape drops"
+	done
+	return 0
 }
