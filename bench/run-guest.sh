@@ -28,10 +28,10 @@
 #
 # The DUT is CPU 1: pktgen's thread runs on CPU 0 and sends through a veth
 # whose peer, in the DUT's namespace, steers every packet to CPU 1 with RPS;
-# the DUT forwards it (encapsulating, decapsulating or plain IPv4) to a
-# dummy device, whose tx counter is the far end. A packet rate is the
-# packets delivered per second of CPU 1's non-idle time: the rate one CPU
-# sustains, independent of the generator's speed.
+# the DUT forwards it (encapsulating, decapsulating, translating or plain
+# IPv4) to a dummy device, whose tx counter is the far end. A packet rate
+# is the packets delivered per second of CPU 1's non-idle time: the rate
+# one CPU sustains, independent of the generator's speed.
 
 set -u
 dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
