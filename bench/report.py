@@ -278,11 +278,11 @@ def main():
     if ppsd and not quick:
         print()
         print("packet-rate runs (medians): pps/CPU = delivered / busy fraction of CPU 1")
-        print("  %-14s %-8s %10s %10s %10s %6s" % ("test", "variant", "pps/CPU",
+        print("  %-14s %-11s %10s %10s %10s %6s" % ("test", "variant", "pps/CPU",
                                                   "delivered", "offered", "busy"))
         for (test, var) in sorted(pps, key=lambda k: (k[0], k[1])):
             d = ppsd[(test, var)]
-            print("  %-14s %-8s %10s %10s %10s %5.0f%%" % (
+            print("  %-14s %-11s %10s %10s %10s %5.0f%%" % (
                 test, var, si(med(list(pps[(test, var)].values()))),
                 si(med([x[0] for x in d])), si(med([x[2] for x in d])),
                 100 * med([x[1] for x in d])))
