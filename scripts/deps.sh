@@ -62,3 +62,7 @@ for series in $MAPE_SERIES; do
 	mkdir -p "$CACHE"
 	tar -C "$CACHE" -xf "/usr/src/linux-source-$series.tar.xz"
 done
+
+# The QEMU the VM runs: bookworm-backports', unpacked into $CACHE/qemu
+# (scripts/qemu.sh says why Debian 12's 7.2 is not enough).
+MAPE_CACHE=$CACHE "$(dirname "$0")/qemu.sh" >/dev/null
