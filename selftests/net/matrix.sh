@@ -36,6 +36,26 @@
 # software, as a NIC would, so that the server sees the segments'
 # identifications. Cells that pin mape0's MTU come after those that need
 # it to follow mtu-v6 or an encaplimit (an MTU set by hand stays).
+#
+# MAPE_MODE=t (matrix_mapt.sh) runs the matrix over the same domain in
+# MAP-T: "encapsulated" and "decapsulated" are the packets translated
+# (encaps, decaps), and only the options translation reads are crossed
+# with the traffic (kernel/xmit.c translate(), kernel/rcv.c mape_t_rcv()):
+#   - mtu-v6: applies; the device's MTU is the IPv6 one (no header
+#     added: mtu-v6 itself), IPv4 packets 20 bytes less (28, fragments);
+#   - v4-reassembly, frag-id psid, napt, ifid: apply as in mode e. The
+#     identification of a DF-clear packet crosses the domain only in a
+#     Fragment header (RFC 7915 section 5.1 has the translator choose
+#     the others'): frag-id psid is checked on fragments;
+#   - frag outer|inner: mode t always cuts the IPv4 packet (RFC 7915
+#     section 5.1 leaves IPv6 fragmentation to the source) and never
+#     sends IPv6 fragments of its own; the pinned-MTU cells stay, without
+#     the keyword, for that cut;
+#   - encaplimit, tclass, hoplimit: no encapsulation header to set; the
+#     translated header takes TOS and TTL from the packet (RFC 7915
+#     sections 4.1, 5.1): not crossed;
+#   - icmp-src: names ICMPv6 errors from routers of the IPv6 domain,
+#     which none of this traffic meets (mapt_icmp.sh tests it).
 
 dir=$(dirname "$0")
 source "$dir/../lib.sh"
@@ -62,6 +82,10 @@ trap cleanup EXIT
 
 MB=$((4 << 20))			# bytes of each TCP transfer
 UNDERLAY=1500			# the IPv6 links' MTU
+# What mode e adds to an IPv4 packet (the IPv6 header; the device's MTU
+# is the IPv4 one), what mode t adds (20 bytes; its MTU is the IPv6 one).
+HLEN=40 GROW=0 XMIT=encapsulated RECV=decapsulated
+[ "$MODE" = t ] && HLEN=0 GROW=20 XMIT=translated RECV=translated
 # The agents' ports: UDP echo (the kernel's path MTU discovery; DF clear),
 # bulk TCP; and one nobody listens on. ce1's are of its port set.
 U_DF=7000 U_NODF=7001 T_PORT=7100 CLOSED=7999
@@ -70,6 +94,10 @@ CE_U_NODF=$(port_of ce1 60 1)
 CE_T=$(port_of ce1 60 2)
 CE_CLOSED=$(port_of ce1 61 0)
 CE_ID_MASK=$(( 0xff << 2 ))	# frag-id psid: PSID length 8, offset 6
+# frag-id psid: which DF-clear packets from ce1 the server checks, and the
+# kinds of traffic that must show it some.
+IDWHAT=all IDKINDS='DF clear|fragments|unreachable'
+[ "$MODE" = t ] && IDWHAT=fragments IDKINDS=fragments
 
 # --- the agents ---------------------------------------------------------
 
@@ -199,7 +227,9 @@ SNMP="Ip6FragFails Ip6ReasmFails Ip6ReasmTimeout Ip6InDiscards Ip6OutDiscards
 BAD="decap_spoof decap_wrong_dst icmp_encap_errors icmp_decap_errors
      unsupported_protocol v6_mtu_errors no_rule port_set no_route
      v4_fragment_drops v6_fragment_drops header_errors v4_fragment_expiries
-     v4_fragment_overflows napt_exhausted $SNMP"
+     v4_fragment_overflows napt_exhausted xlat_untranslatable
+     xlat_udp_zero_checksum xlat_source_route xlat_ext_header
+     xlat_icmp_fragments $SNMP"
 
 # snap: every counter now; D what changed since the last snap. The agents
 # read them, all at once: processes start slowly in the VM (topo.sh's
@@ -370,17 +400,18 @@ KINDS=(
 # --- cells --------------------------------------------------------------
 
 # tmtu NS: MTU (mape0's) and TMTU (the IPv4 packets its tunnel carries
-# whole: less when mtu-v6 or an encaplimit leave less of the underlay).
+# whole: less when mtu-v6 or an encaplimit leave less of the underlay; in
+# mode t what is left of the IPv6 packet for the IPv4 one).
 tmtu()
 {
-	local out v6=$UNDERLAY hl=40
+	local out v6=$UNDERLAY hl=$((HLEN + GROW))
 
 	ask "$1" run ip -d -o link show dev mape0
 	out=$ANSWER
 	[[ $out =~ \ mtu\ ([0-9]+) ]] && MTU=${BASH_REMATCH[1]}
 	[[ $out =~ mtu-v6\ ([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -lt $v6 ] &&
 		v6=${BASH_REMATCH[1]}
-	[[ $out =~ encaplimit\ [0-9] ]] && hl=48
+	[[ $out =~ encaplimit\ [0-9] ]] && [ "$MODE" = e ] && hl=48
 	TMTU=$(( v6 - hl < MTU ? v6 - hl : MTU ))
 }
 
@@ -397,11 +428,11 @@ check_kind()
 	for k in ce1:br br:ce1; do
 		[ "${D[${k%:*}:encaps]}/${D[${k%:*}:encap_bytes]}" = \
 		  "${D[${k#*:}:decaps]}/${D[${k#*:}:decap_bytes]}" ] ||
-			errs+=("${k%:*} encapsulated ${D[${k%:*}:encaps]} packets (${D[${k%:*}:encap_bytes]} B), ${k#*:} decapsulated ${D[${k#*:}:decaps]} (${D[${k#*:}:decap_bytes]} B)")
+			errs+=("${k%:*} $XMIT ${D[${k%:*}:encaps]} packets (${D[${k%:*}:encap_bytes]} B), ${k#*:} $RECV ${D[${k#*:}:decaps]} (${D[${k#*:}:decap_bytes]} B)")
 	done
 	[ $CROSS = 0 ] ||
 		{ [ "${D[ce1:encaps]}" -gt 0 ] && [ "${D[br:encaps]}" -gt 0 ]; } ||
-		errs+=("no packet crossed one way: ce1 ${D[ce1:encaps]}, br ${D[br:encaps]} encapsulated")
+		errs+=("no packet crossed one way: ce1 ${D[ce1:encaps]}, br ${D[br:encaps]} $XMIT")
 	# mape0's tx_dropped counts the IPv6 chatter (MLD) of the device
 	# itself, not traffic: left out.
 	for k in "${!D[@]}"; do
@@ -423,7 +454,7 @@ check_kind()
 		seen+="; srv ${ANSWER#ok }"
 		[[ $ANSWER == "ok bad 0 of "* ]] ||
 			errs+=("srv: DF-clear packets from 192.0.2.18 with an identification outside PSID ${CE_PSID[ce1]}'s set: ${ANSWER#ok }")
-		[[ $name =~ "DF clear"|fragments|unreachable ]] &&
+		[[ $name =~ $IDKINDS ]] &&
 			[[ $ANSWER == "ok bad 0 of 0" ]] &&
 			errs+=("srv: no DF-clear packet from 192.0.2.18 seen")
 	fi
@@ -438,7 +469,7 @@ check_kind()
 }
 
 # The default of each option a cell sets, to put back after it. An MTU
-# set by hand stays (1460, what the device had).
+# set by hand stays (what the device had: 1460, 1500 in mode t).
 declare -A DEFAULT=([mtu-v6]=none [frag]=outer [v4-reassembly]=off
 		    [frag-id]=keep [encaplimit]=none [tclass]=inherit
 		    [hoplimit]=64 [napt]=off)
@@ -449,14 +480,15 @@ declare -A DEFAULT=([mtu-v6]=none [frag]=outer [v4-reassembly]=off
 want_mtu()
 {
 	local -a w
-	local i v6=$UNDERLAY hl=40 pinned=
+	local i v6=$UNDERLAY hl=$HLEN pinned=
 
 	read -ra w <<<"${1//;/ }"
 	for i in "${!w[@]}"; do
 		case ${w[i]} in
 		mtu) pinned=${w[i + 1]} ;;
 		mtu-v6) v6=${w[i + 1]/none/$UNDERLAY} ;;
-		encaplimit) hl=48; [ "${w[i + 1]}" = none ] && hl=40 ;;
+		encaplimit) [ "$MODE" = t ] && continue
+			    hl=48; [ "${w[i + 1]}" = none ] && hl=40 ;;
 		esac
 	done
 	WANT=${pinned:-$(( v6 - hl ))}
@@ -507,7 +539,8 @@ cell()
 	[ $CLI = ce1 ] && CLI_FRAG=$(( ((MTU < 1500 ? MTU : 1500) - 20) & ~7 ))
 	echo "# $label: tunnel MTU ce1 $T_UP, br $T_DOWN"
 	[[ $CELL_OPTS == *"frag-id psid"* ]] &&
-		ask srv idwatch eth0 192.0.2.18 $CE_ID_MASK $(( CE_PSID[ce1] << 2 ))
+		ask srv idwatch eth0 192.0.2.18 $CE_ID_MASK \
+			$(( CE_PSID[ce1] << 2 )) $IDWHAT
 	snap
 	for k in "${KINDS[@]}"; do
 		check_kind "$label" "$k"
@@ -520,9 +553,9 @@ cell()
 		# The MTU comes back too. If not, through an mtu-v6 that gives
 		# it, for the cells after this one.
 		tmtu $DUT
-		if [ "$MTU" != $((UNDERLAY - 40)) ]; then
+		if [ "$MTU" != $((UNDERLAY - HLEN)) ]; then
 			check_eq "$label: options back, mape0 MTU" "$MTU" \
-				$((UNDERLAY - 40))
+				$((UNDERLAY - HLEN))
 			ask $DUT run ip link set mape0 type mape mtu-v6 $UNDERLAY
 			ask $DUT run ip link set mape0 type mape mtu-v6 none
 		fi
@@ -547,13 +580,18 @@ setup()
 ncells=0
 ncells_opt=0
 ncells_failed=0
-PINNED="mtu 1460 mtu-v6 1320"	# MTU above what mtu-v6 leaves: mape cuts
-setup "domain built" domain_up rfc || exit 1
+# MTU above what mtu-v6 leaves: mape cuts
+PINNED="mtu $((UNDERLAY - HLEN)) mtu-v6 1320"
+IN_MODE=
+[ "$MODE" = t ] && IN_MODE=" (mode t)"
+setup "domain built$IN_MODE" domain_up rfc || exit 1
 
 cell "defaults" - ""
 for role in ce br; do
 	cell "mtu-v6 1400" $role "mtu-v6 1400"
 	cell "mtu-v6 9000 (over the path)" $role "mtu-v6 9000"
+	[ "$MODE" = t ] && { cell "v4-reassembly on" $role "v4-reassembly on"
+			     continue; }
 	cell "encaplimit 4" $role "encaplimit 4"
 	cell "encaplimit none (from 4)" $role "encaplimit 4; encaplimit none"
 	cell "tclass 0x2e" $role "tclass 0x2e"
@@ -563,10 +601,19 @@ for role in ce br; do
 done
 cell "frag-id psid" ce "frag-id psid"
 for role in ce br; do
+	if [ "$MODE" = t ]; then
+		cell "$PINNED" $role "$PINNED"
+		continue
+	fi
 	cell "frag outer, $PINNED" $role "$PINNED frag outer"
 	cell "frag inner, $PINNED" $role "$PINNED frag inner"
 done
-cell "frag-id psid, frag inner, $PINNED" ce "$PINNED frag inner frag-id psid"
+if [ "$MODE" = t ]; then
+	cell "frag-id psid, $PINNED" ce "$PINNED frag-id psid"
+else
+	cell "frag-id psid, frag inner, $PINNED" ce \
+		"$PINNED frag inner frag-id psid"
+fi
 
 setup "lan host behind ce1, mape_nat" lan_up &&
 	CLI=lan CLI_ADDR=198.51.100.2 cell "napt on" ce "napt on"
@@ -574,13 +621,13 @@ agent_stop lan
 
 # ifid is fixed at creation and domain-wide: a domain of its own.
 domain_down
-if setup "draft-03 domain built" domain_up draft03; then
+if setup "draft-03 domain built$IN_MODE" domain_up draft03; then
 	# 8 zero bits, 192.0.2.18, PSID 0x34, 8 zero bits (ip-link-mape(8)).
 	check_eq "draft-03: ce1's MAP address" "$(ce_map_addr ce1)" \
 		2001:db8:112:3400:c0:2:1200:3400
 	cell "ifid draft03 (both ends)" - ""
 fi
 
-echo "# matrix: $ncells_opt option cells x ${#KINDS[@]} kinds of traffic:" \
+echo "# matrix$IN_MODE: $ncells_opt option cells x ${#KINDS[@]} kinds of traffic:" \
 	"$ncells cells run, $ncells_failed failed; ${SECONDS}s"
 ksft_exit

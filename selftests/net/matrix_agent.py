@@ -34,8 +34,10 @@ line that starts with "ok" or "fail":
   kmsg                                  "ok" if the kernel logged no
                                         warning, oops... since the last
                                         kmsg, else "fail" and the lines
-  idwatch IFACE SRC MASK VALUE          count the DF-clear IPv4 packets
-                                        from SRC on IFACE, and those whose
+  idwatch IFACE SRC MASK VALUE [all|fragments]
+                                        count the DF-clear IPv4 packets
+                                        (or only the fragments) from SRC
+                                        on IFACE, and those whose
                                         identification & MASK != VALUE
   idcount                               "ok bad B of N" since the last one
   idstop                                stop watching
@@ -129,17 +131,24 @@ class Kmsg:
 
 
 class IdWatch:
-    """DF-clear IPv4 packets from one source, and their identifications,
-    through a packet socket whose filter passes only those."""
+    """DF-clear IPv4 packets (or fragments only) from one source, and
+    their identifications, through a packet socket whose filter passes
+    only those."""
 
-    def __init__(self, iface, src, mask, value):
+    def __init__(self, iface, src, mask, value, frags_only):
         self.mask, self.value = mask, value
         self.n, self.bad, self.ids = 0, 0, []
         self.lock = threading.Lock()
         saddr = struct.unpack("!I", socket.inet_aton(src))[0]
-        # ld [12]; jeq saddr; ldh [6]; jset DF -> drop; ret 64; ret 0
+        # ld [12]; jeq saddr; ldh [6]; jset DF -> drop;
+        # [jset MF|offset, else drop;] ret 64; ret 0
         insns = [(0x20, 0, 0, 12), (0x15, 0, 3, saddr), (0x28, 0, 0, 6),
                  (0x45, 1, 0, 0x4000), (0x06, 0, 0, 64), (0x06, 0, 0, 0)]
+        if frags_only:
+            insns = [(0x20, 0, 0, 12), (0x15, 0, 4, saddr),
+                     (0x28, 0, 0, 6), (0x45, 2, 0, 0x4000),
+                     (0x45, 0, 1, 0x3fff), (0x06, 0, 0, 64),
+                     (0x06, 0, 0, 0)]
         self.prog = ctypes.create_string_buffer(
             b"".join(struct.pack("HBBI", *i) for i in insns))
         fprog = struct.pack("HL", len(insns), ctypes.addressof(self.prog))
@@ -273,8 +282,9 @@ class Agent:
             self.kmsg = Kmsg()
         return self.kmsg.check()
 
-    def cmd_idwatch(self, iface, src, mask, value):
-        self.idwatch = IdWatch(iface, src, int(mask, 0), int(value, 0))
+    def cmd_idwatch(self, iface, src, mask, value, what="all"):
+        self.idwatch = IdWatch(iface, src, int(mask, 0), int(value, 0),
+                               what == "fragments")
         return True, "watching"
 
     def cmd_idcount(self):
