@@ -5,7 +5,8 @@
  *
  *   pktfuzz -k CLASS -R ROLE -i IFACE [-m DSTMAC] -B BR6 -E CE [-E CE...]
  *           [-U N] -S SRV4 [-L LAN4] [-G ROUTER6] [-P OFFSET,LEN]
- *           [-s SEED] [-n PACKETS] [-t SECONDS] [-x ITEM] [-F] [-v]
+ *           [-T DMR/LEN] [-s SEED] [-n PACKETS] [-t SECONDS] [-x ITEM]
+ *           [-F] [-v]
  *
  * CLASS, what is sent on IFACE:
  *   rx6     Ethernet + IPv6 to the device's tunnel address: outer
@@ -21,6 +22,12 @@
  *   tx4gso  TCP and UDP super-packets written into the device with a
  *           virtio_net_hdr (GSO), its fields mutated now and then; -F keeps
  *           DF set on all of them
+ * With -T (mode t, RFC 7599: the domain's DMR), rx6 and icmp6 carry what
+ * a translator would have made of those IPv4 packets (RFC 7915 section 4):
+ * IPv6 routed into the device from a CE's MAP address or an address of
+ * the DMR, with the transport header (ICMPv6 for ICMP, the quoted packet
+ * translated too), extension headers and Fragment headers (the datagram
+ * cut as IPv6 would), and ICMPv6 errors quote such a packet; -B is unused.
  * ROLE: br or ce, the role of the device the packets are for. CE is
  * IPV6/IPV4/PSID of a CE of the domain (ce 0 is the one under test for
  * the ce role, or -U N); the rule's PSID offset and length are -P.
@@ -78,6 +85,8 @@ static struct {
 	unsigned int mtu;
 	uint8_t dmac[6], smac[6];
 	uint8_t br6[16], router6[16];
+	uint8_t dmr[16];
+	unsigned int dmr_len;	/* 0: mode e */
 	struct ce ce[8];
 	int nce, me;
 	uint32_t srv4, lan4;
@@ -137,6 +146,11 @@ static void put32(uint8_t *p, uint32_t v)
 static uint16_t get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) << 16 | get16(p + 2);
 }
 
 /* IPv4 header checksum over ihl words, bounded by len. */
@@ -801,17 +815,17 @@ static size_t ext_headers(struct rng *r, uint8_t *p, uint8_t next,
  */
 static void wrap_rx6(struct rng *r, struct frames *f, int *fi,
 		     const uint8_t *in, size_t inlen, const uint8_t *src,
-		     const uint8_t *dst)
+		     const uint8_t *dst, uint8_t nh)
 {
 	static uint8_t pl[BUFLEN];
 	size_t ext = 0, plen;
-	uint8_t first = 4;
+	uint8_t first = nh;
 	uint8_t *p;
 
 	if (*fi >= MAXFRAMES)
 		return;
 	if (chance(r, 20))
-		ext = ext_headers(r, pl, 4, &first, false);
+		ext = ext_headers(r, pl, nh, &first, false);
 	if (ext + inlen > sizeof(pl))
 		inlen = sizeof(pl) - ext;
 	memcpy(pl + ext, in, inlen);
@@ -913,7 +927,7 @@ static void item_rx6(struct rng *r, struct frames *out)
 		pool6(r, dst);
 	inner_item(r, &e, &in, 1400);
 	for (i = 0; i < in.n; i++)
-		wrap_rx6(r, out, &fi, in.b[i], in.len[i], src, dst);
+		wrap_rx6(r, out, &fi, in.b[i], in.len[i], src, dst, 4);
 	out->n = fi;
 }
 
@@ -998,6 +1012,235 @@ static void item_icmp6(struct rng *r, struct frames *out)
 	out->n = 1;
 }
 
+/* ---- mode t: what a translator makes of the IPv4 packets ------------ */
+
+/* RFC 6052 section 2.2: a in the DMR, around the u octet (bits 64-71). */
+static void embed6052(uint32_t a, uint8_t *out)
+{
+	unsigned int at = C.dmr_len / 8, i;
+
+	memcpy(out, C.dmr, 16);
+	for (i = 0; i < 4; i++, at++) {
+		if (at == 8)
+			at++;
+		out[at] = (uint8_t)(a >> (24 - 8 * i));
+	}
+}
+
+/* The IPv6 name of (a, port): the MAP address of the CE owning it, else
+ * the DMR's.
+ */
+static void name6(uint32_t a, uint16_t port, uint8_t *out)
+{
+	unsigned int m_bits = 16 - C.off - C.len;
+	int i;
+
+	for (i = 0; i < C.nce; i++) {
+		if (C.ce[i].a4 == a &&
+		    ((port >> m_bits) & ((1U << C.len) - 1)) == C.ce[i].psid) {
+			memcpy(out, C.ce[i].a6, 16);
+			return;
+		}
+	}
+	embed6052(a, out);
+}
+
+static void l4_csum6(uint8_t *l4, size_t len, uint8_t proto,
+		     const uint8_t *s6, const uint8_t *d6)
+{
+	int at = proto == IPPROTO_UDP ? 6 : proto == IPPROTO_TCP ? 16 :
+		 proto == IPPROTO_ICMPV6 ? 2 : -1;
+	uint32_t s;
+
+	if (at < 0 || (size_t)at + 2 > len)
+		return;
+	l4[at] = l4[at + 1] = 0;
+	s = sum16(s6, 16, 0);
+	s = sum16(d6, 16, s);
+	s += (uint32_t)len + proto;
+	s = sum16(l4, len, s);
+	put16(l4 + at, fold(s));
+}
+
+/* ICMPv4 type and code as ICMPv6 (RFC 7915 section 4.2, the common ones;
+ * the rest left as they are, for the device to refuse).
+ */
+static void icmp_type6(struct rng *r, uint8_t *ic)
+{
+	switch (ic[0]) {
+	case 8: ic[0] = 128; ic[1] = 0; break;
+	case 0: ic[0] = 129; ic[1] = 0; break;
+	case 3:
+		if (ic[1] == 4) {
+			ic[0] = 2;
+			put32(ic + 4, get16(ic + 6) + 20U);
+		} else {
+			ic[0] = 1;
+			ic[1] = ic[1] == 3 ? 4 : ic[1] == 9 || ic[1] == 10 ||
+				ic[1] == 13 ? 1 : 0;
+		}
+		break;
+	case 11: ic[0] = 3; break;
+	case 12: ic[0] = 4; ic[1] = 0; break;
+	default:
+		if (chance(r, 50))
+			ic[0] = (uint8_t)rnd(r, 256);
+	}
+}
+
+/*
+ * The transport part of IPv4 packet p (len bytes) as translated into o,
+ * for an IPv6 packet from s6 to d6; returns its length, *nh the next
+ * header. An ICMP error's quoted packet becomes an IPv6 one, its
+ * addresses named the other way round.
+ */
+static size_t xlat_l4(struct rng *r, const uint8_t *p, size_t len,
+		      uint8_t *o, size_t max, const uint8_t *s6,
+		      const uint8_t *d6, uint8_t *nh)
+{
+	size_t hl = (size_t)(p[0] & 0xf) * 4, n;
+
+	if (hl < 20 || hl > len)
+		hl = len < 20 ? len : 20;
+	n = len - hl;
+	if (n > max)
+		n = max;
+	memcpy(o, p + hl, n);
+	*nh = p[9] == IPPROTO_ICMP ? IPPROTO_ICMPV6 : p[9];
+	if (*nh == IPPROTO_ICMPV6 && n >= 8) {
+		bool err = o[0] == 3 || o[0] == 11 || o[0] == 12;
+
+		icmp_type6(r, o);
+		if (err && n >= 8 + 20 && n - 8 + 20 <= max - 8) {
+			/* 20 bytes more: the quoted header as IPv6 */
+			const uint8_t *q = p + hl + 8;
+			size_t qhl = (size_t)(q[0] & 0xf) * 4, ql = n - 8;
+			uint8_t *q6 = o + 8;
+
+			if (qhl < 20 || qhl > ql)
+				qhl = 20;
+			memmove(q6 + 40, q + qhl, ql - qhl);
+			put32(q6, 6U << 28 | (uint32_t)q[1] << 20);
+			put16(q6 + 4, (uint16_t)(get16(q + 2) > qhl ?
+						 get16(q + 2) - qhl : 0));
+			q6[6] = q[9] == IPPROTO_ICMP ? IPPROTO_ICMPV6 : q[9];
+			q6[7] = q[8];
+			name6(get32(q + 12), ql >= qhl + 2 ? get16(q + qhl) : 0,
+			      q6 + 8);
+			name6(get32(q + 16), ql >= qhl + 4 ?
+			      get16(q + qhl + 2) : 0, q6 + 24);
+			if (q6[6] == IPPROTO_ICMPV6 && ql - qhl >= 1)
+				icmp_type6(r, q6 + 40);
+			n = 8 + 40 + ql - qhl;
+		}
+	}
+	if (chance(r, 92))
+		l4_csum6(o, n, *nh, s6, d6);
+	return n;
+}
+
+/* IPv6 into the translating device: item_rx6's traffic, translated. */
+static void item_rx6t(struct rng *r, struct frames *out)
+{
+	static uint8_t d[BUFLEN], l4[BUFLEN];
+	struct endpoints e;
+	const struct ce *peer;
+	bool from_peer;
+	uint8_t src[16], dst[16], nh;
+	uint32_t c = rnd(r, 100);
+	enum kind kind;
+	size_t len, n;
+	int fi = 0;
+
+	endpoints(r, &e, &peer, &from_peer);
+	if (C.role == ROLE_BR) {
+		memcpy(src, peer->a6, 16);
+		embed6052(e.dst, dst);
+	} else {
+		if (from_peer)
+			memcpy(src, peer->a6, 16);
+		else
+			embed6052(e.src, src);
+		memcpy(dst, C.ce[C.me].a6, 16);
+	}
+	if (chance(r, 8))
+		pool6(r, src);
+	if (chance(r, 3))
+		pool6(r, dst);
+	kind = c < 35 ? KD_UDP : c < 55 ? KD_TCP : c < 65 ? KD_ECHO :
+	       c < 80 ? KD_ICMPERR : c < 87 ? KD_PORTS : c < 92 ? KD_ICMPMISC :
+	       KD_OTHER;
+	/* Big ones leave as IPv6 fragments (wrap_rx6). */
+	len = build_v4(r, d, sizeof(d), e.src, e.dst, e.sport, e.dport, kind,
+		       chance(r, 12) ? rnd_range(r, 16, 4000) :
+		       chance(r, 70) ? rnd(r, 200) : rnd(r, 1500),
+		       chance(r, 50), false);
+	if (chance(r, 30))
+		len = mutate_v4(r, d, len, sizeof(d));
+	n = xlat_l4(r, d, len, l4, sizeof(l4) - 64, src, dst, &nh);
+	wrap_rx6(r, out, &fi, l4, n, src, dst, nh);
+	out->n = fi;
+}
+
+/* ICMPv6 errors about what the translating device sent. */
+static void item_icmp6t(struct rng *r, struct frames *out)
+{
+	static uint8_t d[BUFLEN], l4[BUFLEN];
+	struct endpoints e;
+	uint8_t *p = out->b[0], *ic, *q, src[16], qs[16], qd[16], nh, first;
+	size_t len, ql, ext = 0;
+	uint32_t c = rnd(r, 100);
+
+	endpoints_tx(r, &e);
+	len = build_v4(r, d, 1200, e.src, e.dst, e.sport, e.dport,
+		       (enum kind)rnd(r, 4), chance(r, 70) ? rnd(r, 200) :
+		       rnd(r, 1100), chance(r, 50), false);
+	/* The quoted packet, from the device's name for its source. */
+	if (C.role == ROLE_BR)
+		embed6052(e.src, qs);
+	else
+		memcpy(qs, C.ce[C.me].a6, 16);
+	name6(e.dst, e.dport, qd);
+	if (chance(r, 10))
+		pool6(r, qd);
+	ql = xlat_l4(r, d, len, l4, 1280 - 48 - 40 - 24, qs, qd, &nh);
+	p += eth(p, ETH_P_IPV6);
+	ic = p + 40;
+	q = ic + 8;
+	first = nh;
+	if (chance(r, 15))
+		ext = ext_headers(r, q + 40, nh, &first, false);
+	memcpy(q + 40 + ext, l4, ql);
+	ip6_hdr(r, q, ext + ql, first, qs, qd);
+	ql += 40 + ext;
+	if (chance(r, 25))
+		ql = rnd(r, ql + 1);		/* cut anywhere */
+
+	/* From a router on the way, a host behind the DMR, or anyone. */
+	if (c < 70)
+		memcpy(src, C.router6, 16);
+	else if (c < 85)
+		embed6052(pool4(r), src);
+	else
+		pool6(r, src);
+	ip6_hdr(r, p, 8 + ql, IPPROTO_ICMPV6, src, qs);
+	p[7] = 255;
+	ic[0] = chance(r, 90) ? (uint8_t)rnd_range(r, 1, 4) :
+		(uint8_t)rnd(r, 256);
+	ic[1] = (uint8_t)rnd(r, 8);
+	memset(ic + 4, 0, 4);
+	if (ic[0] == 2)
+		put32(ic + 4, chance(r, 70) ? rnd_range(r, 1280, 1500) :
+			      (uint32_t)interesting(r, 4));
+	else if (ic[0] == 4)
+		put32(ic + 4, rnd(r, 80));
+	icmp6_csum(p, 40 + 8 + ql);
+	if (chance(r, 3))
+		ic[2] ^= 0xff;				/* bad checksum */
+	out->len[0] = 14 + 40 + 8 + ql;
+	out->n = 1;
+}
+
 static void item_tx4(struct rng *r, struct frames *out, bool raw)
 {
 	static struct frames in;
@@ -1069,8 +1312,18 @@ static void item(uint64_t i, struct frames *f)
 	rng_init(&r, C.seed, (uint64_t)C.cls << 8 | (uint64_t)C.role, i);
 	f->n = 0;
 	switch (C.cls) {
-	case K_RX6: item_rx6(&r, f); break;
-	case K_ICMP6: item_icmp6(&r, f); break;
+	case K_RX6:
+		if (C.dmr_len)
+			item_rx6t(&r, f);
+		else
+			item_rx6(&r, f);
+		break;
+	case K_ICMP6:
+		if (C.dmr_len)
+			item_icmp6t(&r, f);
+		else
+			item_icmp6(&r, f);
+		break;
 	case K_TX4: item_tx4(&r, f, false); break;
 	case K_TX4RAW: item_tx4(&r, f, true); break;
 	default: item_gso(&r, f);
@@ -1181,8 +1434,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: pktfuzz -k rx6|icmp6|tx4|tx4raw|tx4gso -R br|ce -i IFACE [-m DSTMAC]\n"
 		"               -B BR6 -E IPV6/IPV4/PSID [-E ...] [-U N] -S SRV4\n"
-		"               [-L LAN4] [-G ROUTER6] [-P OFFSET,LEN] [-s SEED]\n"
-		"               [-n PACKETS] [-t SECONDS] [-x ITEM] [-F] [-v]\n");
+		"               [-L LAN4] [-G ROUTER6] [-P OFFSET,LEN] [-T DMR/LEN]\n"
+		"               [-s SEED] [-n PACKETS] [-t SECONDS] [-x ITEM] [-F] [-v]\n");
 	exit(2);
 }
 
@@ -1198,7 +1451,7 @@ int main(int argc, char **argv)
 
 	C.seed = (uint64_t)time(NULL);
 	parse6("2001:db8:f0:1::1", C.router6);
-	while ((c = getopt(argc, argv, "k:R:i:m:B:E:U:S:L:G:P:s:n:t:x:vFh")) != -1) {
+	while ((c = getopt(argc, argv, "k:R:i:m:B:E:U:S:L:G:P:T:s:n:t:x:vFh")) != -1) {
 		switch (c) {
 		case 'k':
 			C.cls = !strcmp(optarg, "rx6") ? K_RX6 :
@@ -1241,6 +1494,16 @@ int main(int argc, char **argv)
 			    C.off + C.len > 16)
 				usage();
 			break;
+		case 'T': {
+			char a6[64];
+
+			if (sscanf(optarg, "%63[^/]/%u", a6, &C.dmr_len) != 2 ||
+			    C.dmr_len < 32 || C.dmr_len > 96 || C.dmr_len % 8 ||
+			    (C.dmr_len > 64 && C.dmr_len != 96))
+				usage();
+			parse6(a6, C.dmr);
+			break;
+		}
 		case 's': C.seed = strtoull(optarg, NULL, 0); break;
 		case 'n': C.count = strtoull(optarg, NULL, 0); break;
 		case 't': C.secs = atof(optarg); break;

@@ -11,6 +11,11 @@
 # 2. Packets: pktfuzz into the BR and into ce1 from every side (IPv6 to the
 #    tunnel address, ICMPv6 errors, IPv4 routed in, IPv4 and GSO
 #    super-packets written into the device) under six option combinations.
+#    Then the same domain in mode t (MAP-T): IPv6 as a translator sends it
+#    (extension headers, Fragment headers, ICMPv6 errors quoting
+#    translated packets) routed into the BR and ce1, whose ndo_start_xmit
+#    hands it to mape_t_rcv (counted as xmit), and IPv4 into them, under
+#    two combinations.
 #    (Super-packets from a packet socket are untrusted, SKB_GSO_DODGY: the
 #    core segments them before the device, so mape meets their mutated
 #    segments; whole super-packets from the stack are the matrix's.)
@@ -20,7 +25,8 @@
 #    left behind.
 #
 # --short (make check): 2*10^4 messages, 10^5 packets. --full (make fuzz):
-# 3*10^5 messages, 10^6 packets. The seed is printed; --seed repeats a run
+# 3*10^5 messages, 10^6 packets. Packets are shared by every combination
+# of both modes. The seed is printed; --seed repeats a run
 # (selftests/fuzz/README).
 
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -325,13 +331,16 @@ load()
 	done <<<"$2"
 }
 
+# Mode t's translation failures: each a drop with its reason.
+XLAT="xlat_untranslatable xlat_udp_zero_checksum xlat_source_route
+	xlat_ext_header xlat_icmp_fragments"
 # Counters a packet ends in: delivered, sent, cut into pieces or segments
 # (each counted again), dropped for a reason, or handed to the IPv4 reassembly.
 OUTCOMES="decaps encaps v4_fragmented v4_segmented decap_spoof decap_wrong_dst
 	unsupported_protocol v6_mtu_errors no_rule port_set no_route
-	v4_fragment_drops header_errors tx_not_ipv4 df_queued"
+	v4_fragment_drops header_errors tx_not_ipv4 df_queued $XLAT"
 DROPS="decap_spoof decap_wrong_dst unsupported_protocol v6_mtu_errors
-	no_rule port_set no_route v4_fragment_drops header_errors"
+	no_rule port_set no_route v4_fragment_drops header_errors $XLAT"
 NOTES="v4_reassembled v4_fragments_released v4_fragment_expiries
 	v4_fragment_overflows v6_reassembled v6_fragmented icmp_encap_errors
 	icmp_relayed icmp_decap_errors napt_translations napt_exhausted tx_dropped"
@@ -417,6 +426,23 @@ combo()
 	[ "$1" -ge 4 ]
 }
 
+# The same for mode t: translation reads no frag, encaplimit, hoplimit
+# nor tclass (selftests/net/matrix.sh says why).
+TCOMBOS=2
+combo_t()
+{
+	local base="frag-timeout 500"
+	case $1 in
+	1) BR_OPTS="$base"
+	   CE_OPTS="$base"
+	   NAME="defaults" ;;
+	2) BR_OPTS="$base v4-reassembly on mtu-v6 1330"
+	   CE_OPTS="$BR_OPTS frag-id psid napt on"
+	   NAME="v4-reassembly, mtu-v6 1330, frag-id, napt, FMR" ;;
+	esac
+	[ "$1" -ge 2 ]
+}
+
 # send NS ARGS...: one pktfuzz in NS, unless FUZZ_CLASSES (a list of
 # CLASS or CLASS/ROLE: rx6/br, tx4gso, ...) leaves its -k CLASS -R ROLE out.
 send()
@@ -435,17 +461,30 @@ send()
 	ip netns exec "$ns" "$PKTFUZZ" "$@"
 }
 
+# pkt_phase e|t: the domain in that mode, its combinations, the checks.
 pkt_phase()
 {
 	local c k n mem0 mem1 before after t0=$SECONDS total=0 fmr=0
 	local ce_args=() ce lan_mac br_v4 br_wan ce1_wan per mtus
+	local P=packets ncombos=$COMBOS combo_fn=combo seed0=$SEED want mt=()
+	local gsodf gsoname
 
+	MODE=$1
+	if [ "$MODE" = t ]; then
+		P="packets, mode t" ncombos=$TCOMBOS combo_fn=combo_t
+		seed0=$((SEED + 100)) mt=(-T $DMR)
+		gsodf="v4-reassembly off mtu-v6 1330"
+		gsoname="frag-id psid, mtu-v6 1330"
+	else
+		gsodf="frag inner v4-reassembly off mtu-v6 1330"
+		gsoname="frag inner, frag-id psid, mtu-v6 1330"
+	fi
 	sleep 2
 	mem0=$(mem_snapshot)
-	check "packets: domain built" topo_setup || return 1
+	check "$P: domain built" topo_setup || return 1
 	# A LAN behind ce1: 198.51.100.0/30. Its packets may carry ce1's own
 	# address (without napt that is what a CE sends).
-	check "packets: a LAN host behind ce1" topo_lan || return 1
+	check "$P: a LAN host behind ce1" topo_lan || return 1
 	ip netns exec ce1 sysctl -qw \
 		net.ipv4.conf.to-lan.accept_local=1 net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.to-lan.rp_filter=0
@@ -458,28 +497,31 @@ pkt_phase()
 	br_v4=$(mac br v4)
 	lan_mac=$(mac ce1 to-lan)
 	if ! kprobes_on; then
-		log_test 1 "packets: kprobes on mape's entry points"
+		log_test 1 "$P: kprobes on mape's entry points"
 		return 1
 	fi
 	[ -n "$DFRET" ] || echo "# no call to ip_defrag found in mape.ko: v4-reassembly fragments unaccounted"
-	# 10 senders a combination, and super-packets without DF at the end.
-	per=$(( (PKT + COMBOS * 10 + 1) / (COMBOS * 10 + 2) ))
+	# 10 senders a combination, and super-packets without DF at the end
+	# of each mode: PKT shared by both.
+	per=$(( (PKT + (COMBOS + TCOMBOS) * 10 + 3) /
+		((COMBOS + TCOMBOS) * 10 + 4) ))
+	want=$(( per * (ncombos * 10 + 2) ))
 
-	for c in $(seq 1 $COMBOS); do
-		if combo "$c" && [ $fmr = 0 ]; then
+	for c in $(seq 1 $ncombos); do
+		if $combo_fn "$c" && [ $fmr = 0 ]; then
 			for ce in ce1 ce2 ce3; do
 				ip netns exec $ce mapctl rule add dev mape0 fmr $RULE
 			done
 			fmr=1
 		fi
-		check "packets $c: set $NAME" sh -c "ip -n br link set mape0 type mape $BR_OPTS &&
+		check "$P $c: set $NAME" sh -c "ip -n br link set mape0 type mape $BR_OPTS &&
 			for ns in ce1 ce2 ce3; do ip -n \$ns link set mape0 type mape $CE_OPTS || exit 1; done"
 		sleep 1
 		echo "# [${SECONDS}s] combo $c set"
 		before=$(snapshot)
 		echo "# [${SECONDS}s] snapshot"
-		k=$((SEED + c))
-		local common=(-B $BR_ADDR "${ce_args[@]}" -S $SRV -P 6,8 -s $k -n $per)
+		k=$((seed0 + c))
+		local common=(-B $BR_ADDR "${mt[@]}" "${ce_args[@]}" -S $SRV -P 6,8 -s $k -n $per)
 		echo "# combo $c seed $k: pktfuzz ${common[*]} with"
 		printf '#   %s\n' "core: -k rx6 -R br -i to-br -m $br_wan" \
 			"core: -k rx6 -R ce -i to-ce1 -m $ce1_wan" \
@@ -519,25 +561,25 @@ pkt_phase()
 		sleep "$(tscale 3)"
 		after=$(snapshot)
 		echo "# [${SECONDS}s] snapshot"
-		account "packets $c ($n sent)" "$before" "$after"
+		account "$P $c ($n sent)" "$before" "$after"
 		# The device must still be there and carry packets.
-		check "packets $c: ce1 still reaches the server" \
+		check "$P $c: ce1 still reaches the server" \
 			ip netns exec ce1 ping -c 1 -W 5 -e "$(port_of ce1 2 0)" $SRV
 		mtus=$(for ns in $DEVNS; do ip -n $ns -j link show dev mape0 | jq '.[0].mtu'; done | sort -n | head -n1)
 		log_test $(( mtus < 1280 )) \
-			"packets $c: no device below an MTU of 1280, where IPv6 leaves it (lowest $mtus)"
+			"$P $c: no device below an MTU of 1280, where IPv6 leaves it (lowest $mtus)"
 	done
 	# Super-packets with DF clear, into CEs with frag-id psid and a BR
 	# cutting their segments for frag inner.
-	c=$((COMBOS + 1))
-	k=$((SEED + c))
-	check "packets $c: set frag inner, frag-id psid, mtu-v6 1330" sh -c "
-		ip -n br link set mape0 type mape frag inner v4-reassembly off mtu-v6 1330 &&
-		for ns in ce1 ce2 ce3; do ip -n \$ns link set mape0 type mape frag inner \
-			v4-reassembly off mtu-v6 1330 frag-id psid napt off || exit 1; done"
+	c=$((ncombos + 1))
+	k=$((seed0 + c))
+	check "$P $c: set $gsoname" sh -c "
+		ip -n br link set mape0 type mape $gsodf &&
+		for ns in ce1 ce2 ce3; do ip -n \$ns link set mape0 type mape \
+			$gsodf frag-id psid napt off || exit 1; done"
 	sleep 1
 	before=$(snapshot)
-	local common=(-B $BR_ADDR "${ce_args[@]}" -S $SRV -P 6,8 -s $k -n "$per")
+	local common=(-B $BR_ADDR "${mt[@]}" "${ce_args[@]}" -S $SRV -P 6,8 -s $k -n "$per")
 	echo "# super-packets, DF clear, seed $k: pktfuzz ${common[*]} with"
 	printf '#   %s\n' "br: -k tx4gso -R br -i mape0" "ce1: -k tx4gso -R ce -i mape0"
 	{
@@ -551,12 +593,12 @@ pkt_phase()
 	total=$((total + ${n:-0}))
 	sleep "$(tscale 3)"
 	after=$(snapshot)
-	account "packets $c ($n super-packets)" "$before" "$after"
-	check "packets $c: ce1 still reaches the server" \
+	account "$P $c ($n super-packets)" "$before" "$after"
+	check "$P $c: ce1 still reaches the server" \
 		ip netns exec ce1 ping -c 1 -W 5 -e "$(port_of ce1 2 0)" $SRV
 
-	echo "# packet fuzz: $total packets in $((SECONDS - t0)) s (seeds $((SEED + 1))..$((SEED + COMBOS + 1)))"
-	log_test $(( total < PKT )) "packets: $total sent (at least $PKT)"
+	echo "# packet fuzz, mode $MODE: $total packets in $((SECONDS - t0)) s (seeds $((seed0 + 1))..$((seed0 + ncombos + 1)))"
+	log_test $(( total < want )) "$P: $total sent (at least $want)"
 
 	# Good traffic afterwards, with the defaults back.
 	for ns in br ce1 ce2 ce3; do
@@ -566,16 +608,16 @@ pkt_phase()
 	for ns in ce1 ce2 ce3; do
 		ip -n $ns link set mape0 type mape frag-id keep napt off
 	done
-	check "after: ce1 pings the server" \
+	check "$P, after: ce1 pings the server" \
 		ip netns exec ce1 ping -c 3 -i 0.2 -W 5 -e "$(port_of ce1 2 1)" $SRV
-	check "after: the server pings ce3" \
+	check "$P, after: the server pings ce3" \
 		ip netns exec srv ping -c 3 -i 0.2 -W 5 -e "$(port_of ce3 2 1)" 192.0.2.19
 	head -c 200000 /dev/urandom >"$tmp/blob"
 	ip netns exec srv python3 "$top/selftests/net/tcp_blob.py" 8080 "$tmp/blob" &
 	pids+=" $!"
 	sleep "$(tscale 3)"
 	ip netns exec ce1 timeout 60 nc -d -p "$(port_of ce1 9 2)" $SRV 8080 >"$tmp/got" 2>/dev/null
-	check "after: 200 kB over TCP from the server to ce1" cmp -s "$tmp/blob" "$tmp/got"
+	check "$P, after: 200 kB over TCP from the server to ce1" cmp -s "$tmp/blob" "$tmp/got"
 	kill $pids 2>/dev/null
 	wait $pids 2>/dev/null
 	pids=
@@ -589,9 +631,9 @@ pkt_phase()
 	echo "# memory before/after: skbuffs, kmalloc KiB, MemAvailable KiB: $mem0 / $mem1"
 	read -r s0 k0 a0 <<<"$mem0"
 	read -r s1 k1 a1 <<<"$mem1"
-	log_test $(( s1 - s0 > 1000 )) "after: skbuffs back ($s0 -> $s1, bound +1000)"
-	log_test $(( k1 - k0 > 16384 )) "after: kmalloc memory back ($k0 -> $k1 KiB, bound +16 MiB)"
-	log_test $(( a0 - a1 > 65536 )) "after: MemAvailable back ($a0 -> $a1 KiB, bound -64 MiB)"
+	log_test $(( s1 - s0 > 1000 )) "$P, after: skbuffs back ($s0 -> $s1, bound +1000)"
+	log_test $(( k1 - k0 > 16384 )) "$P, after: kmalloc memory back ($k0 -> $k1 KiB, bound +16 MiB)"
+	log_test $(( a0 - a1 > 65536 )) "$P, after: MemAvailable back ($a0 -> $a1 KiB, bound -64 MiB)"
 }
 
 # The CE's NAPT companion: napt on attaches to and detaches from
@@ -603,5 +645,8 @@ check "mape_nat loaded" test -d /sys/module/mape_nat
 # Room in the receive backlogs for senders faster than the receivers.
 sysctl -qw net.core.netdev_max_backlog=10000
 [ $do_nl = 1 ] && nl_phase
-[ $do_pkt = 1 ] && pkt_phase
+if [ $do_pkt = 1 ]; then
+	pkt_phase e
+	pkt_phase t
+fi
 ksft_exit
