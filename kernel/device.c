@@ -763,7 +763,21 @@ static void frag_limits(struct mape_dev *md, struct nlattr *data[],
 }
 
 /*
- * The IPv4 MTU the underlay gives: the mtu-v6 cap, else the LINK device,
+ * Whether mtu-v6 gives the device its MTU. Mode t's device carries the
+ * translated IPv6 in as well as out (it is routed into the device), and
+ * what arrived has crossed the path whatever mtu-v6 says of the other way:
+ * refusing it (a Packet Too Big from IPv6 forwarding) would make the cap
+ * of what this end sends a cap on what the other sends, which mode e's
+ * receive has never been. Its MTU follows the underlay; translate() keeps
+ * mtu-v6 packet by packet.
+ */
+static bool mtu_v6_sets_mtu(const struct mape_config *cfg)
+{
+	return cfg->mtu_v6 && cfg->mode != MAPE_MODE_T;
+}
+
+/*
+ * The MTU the underlay gives: the mtu-v6 cap (mode e), else the LINK device,
  * else the IPv6 MTU of the device a CE's route to its BR leaves by, else
  * Ethernet's 1500 bytes; less the tunnel's header. Not that route's path
  * MTU: a Packet Too Big (anyone on the path can send one) lowers it for a
@@ -775,7 +789,7 @@ static unsigned int underlay_mtu(struct net *net, const struct mape_config *cfg)
 {
 	unsigned int mtu = ETH_DATA_LEN;
 
-	if (cfg->mtu_v6) {
+	if (mtu_v6_sets_mtu(cfg)) {
 		mtu = cfg->mtu_v6;
 	} else if (cfg->link) {
 		struct net_device *link = __dev_get_by_index(net, cfg->link);
@@ -1164,7 +1178,7 @@ static int mape_netdev_event(struct notifier_block *nb, unsigned long event,
 			if (cfg.link == dev->ifindex)
 				link_gone(md);
 		} else if (cfg.link == dev->ifindex ||
-			   (!cfg.link && !cfg.mtu_v6 &&
+			   (!cfg.link && !mtu_v6_sets_mtu(&cfg) &&
 			    cfg.role == MAPE_ROLE_CE)) {
 			mtu_follow(md, &cfg);
 		}

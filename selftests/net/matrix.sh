@@ -41,16 +41,18 @@
 # MAP-T: "encapsulated" and "decapsulated" are the packets translated
 # (encaps, decaps), and only the options translation reads are crossed
 # with the traffic (kernel/xmit.c translate(), kernel/rcv.c mape_t_rcv()):
-#   - mtu-v6: applies; the device's MTU is the IPv6 one (no header
-#     added: mtu-v6 itself), IPv4 packets 20 bytes less (28, fragments);
+#   - mtu-v6: applies to what the device sends, IPv4 packets 20 bytes
+#     less (28, fragments); the device's MTU is the IPv6 one of the
+#     underlay, not mtu-v6's: translated IPv6 is routed in through it, and
+#     what crossed the path is taken whatever this end's cap;
 #   - v4-reassembly, frag-id psid, napt, ifid: apply as in mode e. The
 #     identification of a DF-clear packet crosses the domain only in a
 #     Fragment header (RFC 7915 section 5.1 has the translator choose
 #     the others'): frag-id psid is checked on fragments;
 #   - frag outer|inner: mode t always cuts the IPv4 packet (RFC 7915
-#     section 5.1 leaves IPv6 fragmentation to the source) and never
-#     sends IPv6 fragments of its own; the pinned-MTU cells stay, without
-#     the keyword, for that cut;
+#     section 5.1 leaves IPv6 fragmentation to the source), ICMP aside
+#     (translated whole, then cut with the IPv4 identification); the
+#     pinned-MTU cells stay, without the keyword, for that cut;
 #   - encaplimit, tclass, hoplimit: no encapsulation header to set; the
 #     translated header takes TOS and TTL from the packet (RFC 7915
 #     sections 4.1, 5.1): not crossed;
@@ -478,8 +480,8 @@ declare -A DEFAULT=([mtu-v6]=none [frag]=outer [v4-reassembly]=off
 		    [hoplimit]=64 [napt]=off)
 
 # want_mtu OPTS: the MTU mape0 should have with OPTS: the one set, or
-# what mtu-v6 (or the underlay) leaves, less 40 bytes, 48 with an
-# encaplimit.
+# what mtu-v6 (or the underlay; in mode t always the underlay) leaves,
+# less 40 bytes, 48 with an encaplimit (nothing in mode t).
 want_mtu()
 {
 	local -a w
@@ -489,7 +491,7 @@ want_mtu()
 	for i in "${!w[@]}"; do
 		case ${w[i]} in
 		mtu) pinned=${w[i + 1]} ;;
-		mtu-v6) v6=${w[i + 1]/none/$UNDERLAY} ;;
+		mtu-v6) [ "$MODE" = t ] || v6=${w[i + 1]/none/$UNDERLAY} ;;
 		encaplimit) [ "$MODE" = t ] && continue
 			    hl=48; [ "${w[i + 1]}" = none ] && hl=40 ;;
 		esac
