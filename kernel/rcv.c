@@ -428,7 +428,10 @@ bool mape_t_rcv(struct mape_dev *md, struct sk_buff *skb)
 		goto out;
 	}
 	if (v6.frag && v6.proto == IPPROTO_ICMPV6) {
-		int err = reasm6(md, skb, &v6);
+		int err;
+
+		args.frag_id = v6.fh.identification;
+		err = reasm6(md, skb, &v6);
 
 		if (err == -EINPROGRESS)
 			goto out;

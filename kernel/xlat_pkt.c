@@ -674,16 +674,25 @@ enum mape_xlat_ret mape_xlat_6to4(struct net *net, struct sk_buff *skb,
 		/* Section 5.1's DF rule is about the packets that leave:
 		 * a super-packet's segments.
 		 */
-		if (skb_is_gso(skb))
-			iph->frag_off =
-				skb_gso_validate_network_len(skb, df_above) ?
-				0 : htons(IP_DF);
-		else if (args->reassembled)
+		if (args->reassembled) {
+			/* IPv4 may cut it again: its pieces keep the
+			 * identification its fragments had, the low 16
+			 * bits as for any fragment (section 5.1), the
+			 * source's choice (a CE's frag-id).
+			 */
 			iph->frag_off = 0;
-		if (!iph->frag_off)
-			__ip_select_ident(net, iph,
-					  skb_is_gso(skb) ?
-					  skb_shinfo(skb)->gso_segs : 1);
+			iph->id = htons(ntohl(args->frag_id) & 0xffff);
+		} else {
+			if (skb_is_gso(skb))
+				iph->frag_off =
+					skb_gso_validate_network_len(skb,
+								     df_above) ?
+					0 : htons(IP_DF);
+			if (!iph->frag_off)
+				__ip_select_ident(net, iph,
+						  skb_is_gso(skb) ?
+						  skb_shinfo(skb)->gso_segs : 1);
+		}
 		ip_send_check(iph);
 	}
 	skb->protocol = htons(ETH_P_IP);

@@ -63,9 +63,11 @@ struct mape_xlat_args {
 	u32 mtu4;
 	u32 mtu6;
 	/* 6to4: the packet came in fragments, reassembled here; its IPv4
-	 * form may be cut again (DF clear).
+	 * form may be cut again (DF clear) and takes their identification,
+	 * frag_id.
 	 */
 	bool reassembled;
+	__be32 frag_id;
 };
 
 /*

@@ -391,7 +391,8 @@ static void xlat_pkt_echo(struct kunit *test)
  * A big echo: ICMP is translated only whole (sections 4.2 and 5.2, the
  * ICMPv6 checksum covers its length), a fragment of it not at all; a
  * message reassembled from IPv6 fragments may be cut again as IPv4 (DF
- * clear), one that came whole above 1260 bytes may not (section 5.1).
+ * clear, their identification kept), one that came whole above 1260
+ * bytes may not (section 5.1).
  */
 static void xlat_pkt_echo_big(struct kunit *test)
 {
@@ -425,6 +426,7 @@ static void xlat_pkt_echo_big(struct kunit *test)
 				sizeof(l4));
 		KUNIT_EXPECT_TRUE(test, csum6_ok(skb, 40, IPPROTO_ICMPV6));
 		a.reassembled = pass;
+		a.frag_id = htonl(0xabcd1234);
 		KUNIT_ASSERT_EQ(test, mape_xlat_v6_parse(skb, &v6),
 				MAPE_XLAT_OK);
 		KUNIT_ASSERT_EQ(test, mape_xlat_6to4(&init_net, skb, &v6, S4,
@@ -433,6 +435,8 @@ static void xlat_pkt_echo_big(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, csum4_ok(skb, 20, IPPROTO_ICMP));
 		KUNIT_EXPECT_EQ(test, ip_hdr(skb)->frag_off,
 				pass ? 0 : htons(IP_DF));
+		if (pass)
+			KUNIT_EXPECT_EQ(test, ip_hdr(skb)->id, htons(0x1234));
 		KUNIT_EXPECT_EQ(test, ip_fast_csum(skb->data, 5), 0);
 		KUNIT_EXPECT_EQ(test, memcmp(skb->data + 28, l4 + 8,
 					     sizeof(l4) - 8), 0);

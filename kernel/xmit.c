@@ -335,6 +335,38 @@ static int encap(struct mape_dev *md, struct mape_params *p,
 }
 
 /*
+ * A whole translated ICMP message bigger than the path (mape_xmit()
+ * reassembled it; the ICMPv6 checksum covers all of it) leaves in IPv6
+ * fragments cut here rather than by the IPv6 layer, whose identification
+ * would be a random one: RFC 7915 section 4.1 has a translator's carry
+ * the IPv4 identification in their low 16 bits, which frag-id psid keeps
+ * in a CE's set. The translated packet skb (route set, IPv6 header at
+ * data) is consumed; mtu is the IPv6 packet's limit.
+ */
+static void xlat_fragment(struct mape_dev *md, struct sk_buff *skb,
+			  unsigned int mtu, __be16 id)
+{
+	struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct net_device *out = skb_dst(skb)->dev;
+	struct ip6_frag_state state;
+	struct sk_buff *frag;
+
+	ip6_frag_init(skb, sizeof(*ip6h),
+		      (mtu - sizeof(*ip6h) - sizeof(struct frag_hdr)) & ~7,
+		      out->needed_tailroom, LL_RESERVED_SPACE(out),
+		      &ip6h->nexthdr, ip6h->nexthdr, htonl(ntohs(id)), &state);
+	while (state.left > 0) {
+		frag = ip6_frag_next(skb, &state);
+		if (IS_ERR(frag)) {
+			tx_drop(md, skb, MAPE_STAT_HEADER_ERRORS);
+			return;
+		}
+		ip6_local_out(md->net, NULL, frag);
+	}
+	consume_skb(skb);
+}
+
+/*
  * Mode T (RFC 7599 section 5): the IPv4 packet becomes an IPv6 one to
  * daddr, from the address naming its source (a CE's own, or the DMR's on
  * a BR), through the same route, MTU, segmentation and IPv4 fragmentation
@@ -348,6 +380,7 @@ static int translate(struct mape_dev *md, struct mape_params *p,
 	struct net_device *dev = md->dev;
 	const struct iphdr *iph = ip_hdr(skb);
 	bool df = iph->frag_off & htons(IP_DF);
+	__be16 id = iph->id;
 	unsigned int grow = sizeof(struct ipv6hdr) - sizeof(*iph) +
 			    (ip_is_fragment(iph) ? sizeof(struct frag_hdr) : 0);
 	struct mape_xlat_args args = {
@@ -364,7 +397,7 @@ static int translate(struct mape_dev *md, struct mape_params *p,
 	};
 	enum mape_xlat_ret ret;
 	struct dst_entry *dst;
-	unsigned int mtu, frag_max = 0;
+	unsigned int mtu;
 	bool v6_frag = false;
 	int len, err;
 
@@ -380,10 +413,8 @@ static int translate(struct mape_dev *md, struct mape_params *p,
 	if (!dst)
 		return -ENETUNREACH;
 	mtu = dst_mtu(dst);
-	if (cfg->mtu_v6 && cfg->mtu_v6 < mtu) {
+	if (cfg->mtu_v6 && cfg->mtu_v6 < mtu)
 		mtu = cfg->mtu_v6;
-		frag_max = mtu;
-	}
 	args.mtu6 = mtu;
 	/* What an IPv4 packet may be: 20 bytes less, and a fragment 28. */
 	mtu = mtu > grow + IPV4_MIN_MTU ? mtu - grow : IPV4_MIN_MTU;
@@ -443,8 +474,9 @@ static int translate(struct mape_dev *md, struct mape_params *p,
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 	if (v6_frag) {
 		mape_stat_inc(md, MAPE_STAT_V6_FRAGMENTED);
-		skb->ignore_df = 1;
-		IP6CB(skb)->frag_max_size = frag_max;
+		iptunnel_xmit_stats(dev, len);
+		xlat_fragment(md, skb, args.mtu6, id);
+		return 0;
 	}
 	err = ip6_local_out(md->net, NULL, skb);
 	iptunnel_xmit_stats(dev, net_xmit_eval(err) ? -1 : len);
