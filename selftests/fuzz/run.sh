@@ -229,14 +229,31 @@ nl_phase()
 
 DEVNS="br ce1 ce2 ce3"
 
+# after_call KO FUNCTION: where KO's first call of FUNCTION returns to, as
+# SYMBOL+0xOFFSET, for a kprobe reading its return value in %ax.
+after_call()
+{
+	local line fn base addr
+	line=$(objdump -dr --no-show-raw-insn "$1" 2>/dev/null | awk -v f="$2" '
+		/^[0-9a-f]+ <[^>]+>:$/ { fn = $2; base = $1 }
+		want && /^ *[0-9a-f]+:/ { a = $1; sub(":", "", a); print fn, base, a; exit }
+		$0 ~ "R_X86_64_PLT32[ \t]+" f "-" { want = 1 }')
+	[ -n "$line" ] || return 1
+	read -r fn base addr <<<"$line"
+	fn=${fn#<}
+	fn=${fn%>:}
+	printf '%s+0x%x' "$fn" $((16#$addr - 16#$base))
+}
+
 # The kprobes that count what enters mape: rcv and err by return value
 # (0: the packet was a device's), xmit, frag_piece and segment_next (each
 # an IPv4 packet to transmit), the ICMPv6 to ICMPv4 mapping by its verdict (false:
-# an error mape does not relay), and ip_defrag as mape calls it (the
-# instruction after the call, by return value).
+# an error mape does not relay), and ip_defrag and nf_ct_frag6_gather (mode
+# t's ICMPv6 in fragments) as mape calls them (the instruction after the
+# call, by return value: -EINPROGRESS, a fragment held).
 kprobes_on()
 {
-	local ko=$top/kernel/mape.ko line fn base addr
+	local ko=$top/kernel/mape.ko
 	kprobes_off
 	{
 		echo 'r128:mapefz/rcv mape_rcv ret=$retval:s32'
@@ -246,22 +263,17 @@ kprobes_on()
 		echo 'r128:mapefz/errret mape_err ret=$retval:s32'
 		echo 'r128:mapefz/relay mape_icmp6_to_icmp4 ret=$retval:u8'
 	} >>$T/kprobe_events || return 1
-	DFRET=
-	line=$(objdump -dr --no-show-raw-insn "$ko" 2>/dev/null | awk '
-		/^[0-9a-f]+ <[^>]+>:$/ { fn = $2; base = $1 }
-		want && /^ *[0-9a-f]+:/ { a = $1; sub(":", "", a); print fn, base, a; exit }
-		/R_X86_64_PLT32[ \t]+ip_defrag/ { want = 1 }')
-	if [ -n "$line" ]; then
-		read -r fn base addr <<<"$line"
-		fn=${fn#<}
-		fn=${fn%>:}
-		DFRET=$(printf '%s+0x%x' "$fn" $((16#$addr - 16#$base)))
-		echo "p:mapefz/dfret $DFRET ret=%ax:s32" >>$T/kprobe_events || DFRET=
-	fi
+	DFRET=$(after_call "$ko" ip_defrag) &&
+		{ echo "p:mapefz/dfret $DFRET ret=%ax:s32" >>$T/kprobe_events ||
+		  DFRET=; }
+	DF6RET=$(after_call "$ko" nf_ct_frag6_gather) &&
+		{ echo "p:mapefz/df6ret $DF6RET ret=%ax:s32" >>$T/kprobe_events ||
+		  DF6RET=; }
 	echo 'hist:keys=ret' >$T/events/mapefz/rcv/trigger &&
 	echo 'hist:keys=ret' >$T/events/mapefz/errret/trigger &&
 	echo 'hist:keys=ret' >$T/events/mapefz/relay/trigger || return 1
 	[ -z "$DFRET" ] || echo 'hist:keys=ret' >$T/events/mapefz/dfret/trigger
+	[ -z "$DF6RET" ] || echo 'hist:keys=ret' >$T/events/mapefz/df6ret/trigger
 	# Armed, not enabled: kprobe_profile counts their hits, nothing is
 	# written to the trace buffer.
 	echo 'hist:keys=common_type' >$T/events/mapefz/xmit/trigger &&
@@ -287,6 +299,7 @@ kp_snapshot()
 	END {
 		printf "rcv_ours=%d\nxmit=%d\npiece=%d\nseg=%d\n", zero["rcv"], hits["xmit"], hits["piece"], hits["seg"]
 		printf "err_ours=%d\nerr_norelay=%d\ndf_queued=%d\n", zero["errret"], zero["relay"], inprog["dfret"]
+		printf "df6_queued=%d\n", inprog["df6ret"]
 		printf "missed=%d\n", miss["rcv"] + miss["errret"] + miss["relay"]
 		# A hit the histogram did not see would make the counts wrong.
 		printf "lost=%d\n", hits["rcv"] - tot["rcv"] + hits["errret"] - tot["errret"] + hits["relay"] - tot["relay"]
@@ -335,12 +348,15 @@ load()
 XLAT="xlat_untranslatable xlat_udp_zero_checksum xlat_source_route
 	xlat_ext_header xlat_icmp_fragments"
 # Counters a packet ends in: delivered, sent, cut into pieces or segments
-# (each counted again), dropped for a reason, or handed to the IPv4 reassembly.
+# (each counted again), dropped for a reason, or handed to the IPv4 or
+# (mode t's ICMPv6) the IPv6 reassembly.
 OUTCOMES="decaps encaps v4_fragmented v4_segmented decap_spoof decap_wrong_dst
 	unsupported_protocol v6_mtu_errors no_rule port_set no_route
-	v4_fragment_drops header_errors tx_not_ipv4 df_queued $XLAT"
+	v4_fragment_drops v6_fragment_drops header_errors tx_not_ipv4
+	df_queued df6_queued $XLAT"
 DROPS="decap_spoof decap_wrong_dst unsupported_protocol v6_mtu_errors
-	no_rule port_set no_route v4_fragment_drops header_errors $XLAT"
+	no_rule port_set no_route v4_fragment_drops v6_fragment_drops
+	header_errors $XLAT"
 NOTES="v4_reassembled v4_fragments_released v4_fragment_expiries
 	v4_fragment_overflows v6_reassembled v6_fragmented icmp_encap_errors
 	icmp_relayed icmp_decap_errors napt_translations napt_exhausted tx_dropped"
@@ -501,6 +517,7 @@ pkt_phase()
 		return 1
 	fi
 	[ -n "$DFRET" ] || echo "# no call to ip_defrag found in mape.ko: v4-reassembly fragments unaccounted"
+	[ -n "$DF6RET" ] || echo "# no call to nf_ct_frag6_gather found in mape.ko: mode t's ICMPv6 fragments unaccounted"
 	# 10 senders a combination, and super-packets without DF at the end
 	# of each mode: PKT shared by both.
 	per=$(( (PKT + (COMBOS + TCOMBOS) * 10 + 3) /
