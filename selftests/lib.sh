@@ -63,6 +63,21 @@ tscale()
 	echo $(( $1 * ${MAPE_TIME_SCALE:-1} ))
 }
 
+# listening NS tcp|udp PORT: wait (up to 20 s) until a socket of NS listens
+# on PORT: a server started in the background takes its time (python3
+# under TCG, more on a loaded host); a fixed sleep loses the first packets.
+listening()
+{
+	local i opt=-Hltn
+
+	[ "$2" = udp ] && opt=-Hlun
+	for i in $(seq 200); do
+		ip netns exec "$1" ss $opt "sport = :$3" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # The layout of a TEST line. A script may widen the name's column (the
 # host tests of mapctl and the plugin name whole command lines); the line
 # must still start with "TEST: " and end with the bracketed result, the

@@ -120,7 +120,7 @@ ip netns exec srv python3 "$dir/tcp_blob.py" 5003 "$tmp/blob" &
 pids+=" $!"
 ip netns exec ce1 python3 "$dir/tcp_blob.py" "$(port_of ce1 8 2)" "$tmp/blob" &
 pids+=" $!"
-sleep 1
+listening srv tcp 5003 && listening ce1 tcp "$(port_of ce1 8 2)"
 stats_snapshot br
 ip netns exec ce1 timeout 60 nc -p "$(port_of ce1 40 0)" $SRV 5003 > "$tmp/d1" < /dev/null
 check_eq "ce1 <- srv: 1 MB TCP over the 1400-byte core intact" \
@@ -135,7 +135,7 @@ check "br: Packet Too Big relayed to the server on the way" \
 # senders must not know the path MTU, or they would fragment first.
 ip netns exec ce1 python3 "$dir/udp_echo.py" server "$P1" nodf &
 pids+=" $!"
-sleep 0.5
+listening ce1 udp "$P1"
 ip -n srv route flush cache; ip -n ce1 route flush cache
 stats_snapshot br ce1
 out=$(ip netns exec srv python3 "$dir/fragments.py" echo 192.0.2.18 "$P1" 9001 1400 2>&1)
