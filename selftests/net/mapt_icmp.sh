@@ -43,6 +43,12 @@ route_mtu()
 }
 
 check "domain built (mode t)" topo_setup || exit 1
+# Every probe here expects its error: no host's rate limit may eat one
+# (ce1's port unreachables to the server's traceroutes were seen to).
+for ns in srv br core ce1; do
+	ip netns exec $ns sysctl -qw net.ipv4.icmp_ratelimit=0 \
+		net.ipv6.icmp.ratelimit=0
+done
 
 # ttl2 ICMP_ID: the source of the time exceeded ce1's ping to the server
 # with TTL 2 gets: it lasts through core and ends at br's IPv6
