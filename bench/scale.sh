@@ -7,6 +7,22 @@
 # a translated packet's source by its IPv6 address, where mode e looks up
 # IPv4 only.
 
+# rules_held NS N: NS's mape0 holds N rules, or the run dies.
+rules_held()
+{
+	local e
+	e=$(ip netns exec "$1" mapctl -j show dev mape0 | jq '.[0].rules')
+	[ "$e" = "$2" ] || die "$1: $e rules, want $2"
+}
+
+# load_rules NS N: N - 1 rules of $W/rules into NS's mape0 beside its BMR.
+load_rules()
+{
+	[ "$2" -gt 1 ] || return 0
+	head -n $(($2 - 1)) $W/rules | ip netns exec "$1" mapctl -b - ||
+		die "$1: mapctl -b"
+}
+
 run_scale()
 {
 	local nmax=${RULES##*,} n l list=() listt=() ok e
@@ -18,11 +34,9 @@ run_scale()
 		ip -n s-$n -6 route add 2001:db8:100::/40 dev sink0
 		if ! ip netns exec s-$n mapctl -j show dev mape0 >/dev/null 2>&1; then
 			br_add s-$n || die "s-$n: mape BR"
-			[ "$n" -gt 1 ] && { head -n $((n - 1)) $W/rules |
-				ip netns exec s-$n mapctl -b - || die "s-$n: mapctl -b"; }
+			load_rules s-$n "$n"
 		fi
-		e=$(ip netns exec s-$n mapctl -j show dev mape0 | jq '.[0].rules')
-		[ "$e" = "$n" ] || die "s-$n: $e rules, want $n"
+		rules_held s-$n "$n"
 		list+=("s-$n:$n")
 	done
 	for n in ${RULES//,/ }; do
@@ -30,10 +44,8 @@ run_scale()
 		ip -n st-$n route add 203.0.113.0/24 dev sink0
 		ip -n st-$n -6 route add 2001:db8:100::/40 dev sink0
 		brt_add st-$n || die "st-$n: mape BR, mode t"
-		[ "$n" -gt 1 ] && { head -n $((n - 1)) $W/rules |
-			ip netns exec st-$n mapctl -b - || die "st-$n: mapctl -b"; }
-		e=$(ip netns exec st-$n mapctl -j show dev mape0 | jq '.[0].rules')
-		[ "$e" = "$n" ] || die "st-$n: $e rules, want $n"
+		load_rules st-$n "$n"
+		rules_held st-$n "$n"
 		listt+=("st-$n:mapt-$n")
 	done
 	for test in br-enc br-dec; do
